@@ -1,0 +1,50 @@
+# Two commands for a fresh machine (see README):
+#   make lab    set up the environment and open the course in JupyterLab
+#   make test   set up the environment and run every test (unit, nbval, browser)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TORCH  ?= torch==2.13.0+cpu
+export PYTHONHASHSEED := 0
+PYTEST := $(BIN)/python -m pytest
+NBVAL  := --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg -p no:cacheprovider
+
+.PHONY: setup lab test test-unit test-notebooks course bench constraints clean browser
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[lab,dev,data,dask]"
+	@# The PyTorch oracle is optional: tests that need it skip cleanly without it.
+	-$(BIN)/python -m pip install -q "$(TORCH)" || echo "note: $(TORCH) not installable here; torch tests will be skipped"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (nnlib)" >/dev/null
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=course
+
+course: $(STAMP)
+	$(BIN)/python -m nnlib.course build
+
+browser: $(STAMP)
+	@# Debian's Chromium for the end-to-end test (skipped with a reason where absent).
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "note: no chromium; browser test will be skipped"; }
+
+test: $(STAMP) browser
+	$(PYTEST) -n 2 tests
+	$(PYTEST) -n 2 --nbval $(NBVAL) solutions
+	$(PYTEST) -n 2 --nbval-lax $(NBVAL) course
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+constraints:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -viE '^(torch|nnlib)' > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""nnlib: a small, readable numpy neural-network library for teaching how networks learn."""
