@@ -23,8 +23,11 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (nnlib)" >/dev/null
 	touch $(STAMP)
 
+# Jupyter refuses to run as root unless told to (containers, CI machines).
+ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=course
+	$(BIN)/jupyter lab --notebook-dir=course $(ROOTFLAG)
 
 course: $(STAMP)
 	$(BIN)/python -m nnlib.course build

@@ -1,0 +1,67 @@
+"""A description of the machine a benchmark ran on (stored next to the numbers)."""
+from __future__ import annotations
+
+import os
+import platform
+from typing import Any
+
+import numpy as np
+
+
+def cpu_model() -> str:
+    """The CPU model name from /proc/cpuinfo (Linux), else ``platform.processor()``."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def blas_pools() -> list[dict[str, Any]]:
+    """threadpoolctl's view of the loaded BLAS/OpenMP libraries ([] without threadpoolctl)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return []
+    keys = ("user_api", "internal_api", "version", "num_threads", "architecture", "filepath")
+    return [{k: pool.get(k) for k in keys} for pool in threadpool_info()]
+
+
+def numpy_blas_threads() -> int | None:
+    """Threads of numpy's BLAS (threadpoolctl), or None if unknown."""
+    for pool in blas_pools():
+        if pool["user_api"] == "blas" and "numpy" in str(pool["filepath"]):
+            return int(pool["num_threads"])
+    return None
+
+
+def describe() -> dict[str, Any]:
+    """CPU model, logical/physical cores, Python, numpy and its BLAS, torch and its threads."""
+    try:
+        import psutil
+
+        physical = psutil.cpu_count(logical=False)
+    except ImportError:
+        physical = None
+    info: dict[str, Any] = {
+        "cpu_model": cpu_model(),
+        "logical_cores": os.cpu_count(),
+        "physical_cores": physical,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "numpy_blas": np.show_config(mode="dicts").get("Build Dependencies", {}).get("blas", {}),
+        "thread_pools": blas_pools(),
+    }
+    try:
+        import torch
+
+        info["torch"] = torch.__version__
+        info["torch_threads"] = torch.get_num_threads()
+        info["torch_blas"] = torch.backends.mkl.is_available() and "MKL" or "other"
+    except ImportError:
+        info["torch"] = None
+    return info

@@ -1,0 +1,276 @@
+"""``check``: is one typed answer equivalent to the expected one?"""
+from __future__ import annotations
+
+import ast
+import functools
+import re
+from fractions import Fraction
+from numbers import Number
+
+import numpy as np
+import sympy as sp
+
+from .build import build, is_matrix, make_symbols
+from .diagnose import FEEDBACK, diagnose
+from .equivalence import compare, shape_of
+from .parse import ParseError, parse
+from .verdict import Verdict
+from .vocabulary import CONSTANTS, FUNCTIONS, KEYWORD_BACK
+
+_EVAL_ERRORS = (NotImplementedError, TypeError, ValueError, ArithmeticError)
+NOT_ATTEMPTED = "Not attempted yet: replace ... with your answer."
+
+
+def split_names(variables) -> tuple[str, ...]:
+    """``"x, y z"`` or ``["x", "y"]`` -> ``("x", "y", "z")``."""
+    if variables is None:
+        return ()
+    if isinstance(variables, str):
+        return tuple(n for n in re.split(r"[\s,;]+", variables) if n)
+    if isinstance(variables, sp.Basic):
+        return (str(variables),)
+    return tuple(str(v) for v in variables)
+
+
+def names_in(text: str) -> list[str]:
+    """Variable names used in answer text (not functions or constants), sorted."""
+    tree = parse(text)
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            n = KEYWORD_BACK.get(node.id, node.id)
+            if n not in FUNCTIONS and n not in CONSTANTS:
+                names.add(n)
+    return sorted(names)
+
+
+def freeze_shapes(shapes) -> tuple:
+    """Validated, hashable form of a ``{name: (rows, cols)}`` table."""
+    if not shapes:
+        return ()
+    out = []
+    for name, shape in dict(shapes).items():
+        shape = tuple(int(s) for s in shape)
+        if len(shape) != 2 or min(shape) < 1:
+            raise ValueError(f"shape of {name!r} must be (rows, cols) with sizes >= 1, "
+                             f"got {shape}")
+        out.append((str(name), shape))
+    return tuple(sorted(out))
+
+
+class Question:
+    """The expected side of a check, built once: symbols, expected object, flags."""
+
+    def __init__(self, expected, variables=None, shapes=()):
+        shapes = dict(shapes)
+        if isinstance(expected, sp.Basic) or isinstance(expected, sp.MatrixBase):
+            for s in expected.free_symbols:
+                if isinstance(s, sp.MatrixSymbol):
+                    shapes.setdefault(s.name, shape_of(s))
+        names = split_names(variables)
+        if not names:
+            if isinstance(expected, str):
+                try:
+                    names = tuple(names_in(expected))
+                except ParseError as exc:
+                    raise ValueError(f"expected answer {expected!r} is invalid: "
+                                     f"{exc.message}") from None
+            elif isinstance(expected, (sp.Basic, sp.MatrixBase)):
+                names = tuple(sorted(str(s) for s in expected.free_symbols))
+        names = tuple(dict.fromkeys(names))
+        self.names = tuple(names) + tuple(n for n in shapes if n not in names)
+        self.symbols = make_symbols(self.names, shapes)
+        self.expected, self.inexact = (None, False) if expected is None else \
+            to_sympy(expected, self.symbols, author=True)
+
+    def known(self) -> str:
+        return ", ".join(self.names) if self.names else "none (the answer is a number)"
+
+
+@functools.lru_cache(maxsize=512)
+def _question(expected, variables, shapes) -> Question:
+    return Question(expected, variables, shapes)
+
+
+def question(expected, variables=None, shapes=None) -> Question:
+    """The (cached when hashable) ``Question`` for these arguments."""
+    frozen = freeze_shapes(shapes)
+    vars_key = split_names(variables)
+    try:
+        return _question(expected, vars_key, frozen)
+    except TypeError:  # unhashable expected (e.g. a mutable Matrix)
+        return Question(expected, vars_key, frozen)
+
+
+def to_sympy(value, symbols: dict, author: bool = False):
+    """Answer (text, number, SymPy object, array) -> (SymPy object, inexact flag).
+
+    Raises ``ParseError`` for student input; for ``author=True`` (the expected answer)
+    problems raise ``ValueError`` since they are mistakes in the question.
+    """
+    try:
+        if isinstance(value, str):
+            built = build(value, symbols)
+            return built.expr, built.inexact
+        if isinstance(value, bool):
+            raise ParseError("unparsable", "True/False is not an answer here.")
+        if isinstance(value, sp.MatrixBase):
+            value = sp.ImmutableMatrix(value)
+        if isinstance(value, (sp.Basic, sp.MatrixBase)):
+            return _rename(value, symbols), bool(value.atoms(sp.Float))
+        if isinstance(value, (np.ndarray, list, tuple)):
+            arr = np.asarray(value, dtype=float)
+            if arr.ndim == 1:
+                arr = arr[:, None]
+            if arr.ndim != 2:
+                raise ParseError("shape", f"A matrix answer must be 2-D, got {arr.ndim}-D.")
+            return sp.ImmutableMatrix([[_number(x)[0] for x in row] for row in arr]), True
+        if isinstance(value, (Number, np.number)):
+            return _number(value)
+        raise ParseError("unparsable", f"An answer of type {type(value).__name__} "
+                                       "cannot be checked; write it as text.")
+    except ParseError as exc:
+        if author:
+            raise ValueError(f"expected answer {value!r} is invalid: {exc.message}") from None
+        raise
+
+
+def _number(x):
+    if isinstance(x, (int, np.integer)):
+        return sp.Integer(int(x)), False
+    if isinstance(x, Fraction):
+        return sp.Rational(x.numerator, x.denominator), False
+    x = float(x)
+    if not np.isfinite(x):
+        raise ParseError("unparsable", "Your answer is not a finite number.")
+    f = Fraction(repr(x))
+    return sp.Rational(f.numerator, f.denominator), True
+
+
+def _rename(expr, symbols: dict):
+    """Replace free symbols by the question's symbols of the same name."""
+    mapping = {}
+    for s in expr.free_symbols:
+        mine = symbols.get(str(s))
+        if mine is None:
+            raise ParseError("unknown", f"Unknown name {str(s)!r}.")
+        if mine is not s:
+            mapping[s] = mine
+    return expr.xreplace(mapping) if mapping else expr
+
+
+def error_verdict(exc: ParseError, q: Question) -> Verdict:
+    if exc.kind == "unknown":
+        return Verdict(False, "unparsable",
+                       f"{exc.message} The names you can use here are: {q.known()}.",
+                       {"unknown_names": getattr(exc, "names", [])})
+    if exc.kind == "shape":
+        return Verdict(False, "shape", exc.message + " Check the order of the factors "
+                                                     "and where the transposes go.")
+    return Verdict(False, exc.kind, exc.message)
+
+
+def not_attempted(answer) -> bool:
+    """True for ``None``, ``...`` and ``NotImplementedError`` (the notebook stubs)."""
+    return answer is None or answer is Ellipsis or isinstance(answer, NotImplementedError) \
+        or answer is NotImplementedError
+
+
+def check(answer, expected, variables=None, shapes=None, rtol: float = 1e-9,
+          seed: int = 0) -> Verdict:
+    """Check a typed answer against the expected one.
+
+    Parameters
+    ----------
+    answer : str, number, SymPy object, array, None or Ellipsis
+        What the student wrote, e.g. ``"sigma(z)*(1 - sigma(z))"`` or ``"dY @ W.T"``.
+    expected : str or SymPy object
+        The right answer (strings are parsed the same way as answers).
+    variables : str or list of str, optional
+        The free symbols, e.g. ``"z"`` or ``["w", "b"]``; default: those of ``expected``.
+    shapes : dict, optional
+        Matrix symbol shapes, e.g. ``{"W": (4, 3), "dY": (4, 5)}``.
+    rtol : float
+        Relative tolerance for answers containing decimals (default 1e-9).
+    seed : int
+        Seed of the random evaluation points (verdicts are deterministic).
+
+    Returns
+    -------
+    Verdict
+        ``bool(v)``, ``v.correct``, ``v.diagnosis`` (None when correct), ``v.feedback``.
+
+    Raises
+    ------
+    ValueError
+        If ``expected``, ``variables`` or ``shapes`` are invalid (a problem in the
+        question, not in the answer). Problems in ``answer`` never raise.
+
+    Examples
+    --------
+    >>> bool(check("sigma(z)*(1 - sigma(z))", expected="exp(-z)/(1 + exp(-z))**2"))
+    True
+    >>> check("-1/4", expected="-1/8").diagnosis
+    'factor'
+    """
+    if not rtol >= 0:
+        raise ValueError(f"rtol must be >= 0, got {rtol!r}")
+    q = question(expected, variables, shapes)
+    if not_attempted(answer):
+        return Verdict(False, "not_attempted", NOT_ATTEMPTED)
+    try:
+        student, inexact = to_sympy(answer, q.symbols)
+    except ParseError as exc:
+        return error_verdict(exc, q)
+    return safe_judge(student, q.expected, q, rtol, inexact or q.inexact, seed)
+
+
+def safe_judge(student, expected, q: Question, rtol: float, inexact: bool, seed: int = 0
+               ) -> Verdict:
+    """``judge`` that turns any failure into a verdict (a notebook must never crash)."""
+    try:
+        return judge(student, expected, q, rtol, inexact, seed)
+    except RecursionError:
+        return Verdict(False, "unsafe", "Your answer is nested too deeply to check.")
+    except Exception as exc:  # a checker bug must not crash a notebook: report it
+        return Verdict(False, "other", "Your answer could not be checked automatically; "
+                                       "please ask your instructor.",
+                       {"error": f"{type(exc).__name__}: {exc}"})
+
+
+def _one_by_one_as_scalar(a, b):
+    """A (1, 1) matrix compared with a scalar is read as its only entry."""
+    if is_matrix(a) != is_matrix(b):
+        a = a[0, 0] if is_matrix(a) and shape_of(a) == (1, 1) else a
+        b = b[0, 0] if is_matrix(b) and shape_of(b) == (1, 1) else b
+    return a, b
+
+
+def judge(student, expected, q: Question, rtol: float, inexact: bool, seed: int = 0
+          ) -> Verdict:
+    """Compare two built SymPy objects and explain the outcome (used by check_steps)."""
+    student, expected = _one_by_one_as_scalar(student, expected)
+    s_shape, e_shape = shape_of(student), shape_of(expected)
+    if s_shape != e_shape and (is_matrix(student) or is_matrix(expected)):
+        if s_shape == e_shape[::-1]:
+            try:
+                comp = compare(student.T, expected, q.symbols.values(), rtol, inexact, seed)
+            except _EVAL_ERRORS:
+                comp = None
+            if comp is not None and comp.equal:
+                return Verdict(False, "transpose", FEEDBACK["transpose"])
+        what = "is a scalar" if not is_matrix(student) else f"has shape {s_shape}"
+        want = "a scalar" if not is_matrix(expected) else f"a {e_shape} matrix"
+        return Verdict(False, "shape", f"Your answer {what}, but the answer should be "
+                                       f"{want}.")
+    try:
+        comp = compare(student, expected, q.symbols.values(), rtol, inexact, seed)
+    except _EVAL_ERRORS as exc:
+        return Verdict(False, "other", f"Your answer could not be evaluated ({exc}).")
+    if comp.equal:
+        note = " (equal within the tolerance)" if inexact and comp.method == "numeric" else ""
+        return Verdict(True, None, "Correct." + note, {"method": comp.method})
+    diagnosis, feedback = diagnose(student, expected, comp.student, comp.expected,
+                                   comp.env, max(rtol, 1e-9))
+    return Verdict(False, diagnosis, feedback, {"method": comp.method})
+

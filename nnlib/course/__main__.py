@@ -1,0 +1,42 @@
+"""Command line: ``python -m nnlib.course build [--check] [--solutions DIR] [--course DIR]``."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .build import BuildError, build
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; returns the exit status (0 ok, 1 stale with --check, 2 error)."""
+    parser = argparse.ArgumentParser(prog="python -m nnlib.course",
+                                     description="Course tools for nnlib.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="generate course/*.ipynb from solutions/*.ipynb")
+    b.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 if any student notebook is out of date")
+    b.add_argument("--solutions", default="solutions", help="master notebooks (default: solutions)")
+    b.add_argument("--course", default="course", help="student notebooks (default: course)")
+    args = parser.parse_args(argv)
+    try:
+        result = build(args.solutions, args.course, check=args.check)
+    except (BuildError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for orphan in result.orphans:
+        print(f"warning: {orphan} has no master in {args.solutions}/", file=sys.stderr)
+    if args.check:
+        for path in result.changed:
+            print(f"out of date: {path}")
+        if result.changed:
+            print("run: python -m nnlib.course build", file=sys.stderr)
+        return 1 if result.changed else 0
+    for path in result.changed:
+        print(f"wrote {path}")
+    if not result.changed:
+        print("course/ is up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

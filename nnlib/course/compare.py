@@ -1,0 +1,186 @@
+"""nnlib next to PyTorch: the same MLP, the same initial weights, the same mini-batches.
+
+Used by lesson 11 (``solutions/11_nnlib_vs_pytorch.ipynb``), by the side-by-side tests
+and by the benchmarks. PyTorch is optional: it is imported only inside the functions that
+need it, and a missing install raises ImportError naming the extra to install.
+
+How the two runs are made identical
+-----------------------------------
+* Weights: :func:`torch_mirror` copies every ``Linear`` weight (out, in) and bias (out,)
+  of an nnlib ``Sequential`` into a float64 ``torch.nn.Sequential``; both libraries use
+  the same layout, so no transposes are needed.
+* Batch order: :func:`batch_order` replays what ``nnlib.train`` draws - one Generator
+  seeded once, then ``nnlib.minibatches(n, batch_size, gen)`` for every epoch - and
+  the torch loop is fed exactly those index arrays.
+* Update: plain SGD ``p <- p - lr * dL/dp`` with the mean-reduced losses
+  ``MSELoss`` <-> ``torch.nn.MSELoss`` and ``SoftmaxCrossEntropyLoss`` <-> ``torch.nn.CrossEntropyLoss``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from .. import (
+    Identity,
+    Linear,
+    MSELoss,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    SoftmaxCrossEntropyLoss,
+    Tanh,
+    minibatches,
+    train,
+    zero_one_error,
+)
+from .._validate import as_rng
+
+__all__ = ["make_mlp", "import_torch", "torch_mirror", "batch_order", "train_torch", "SideBySide", "side_by_side"]
+
+
+def make_mlp(sizes: Sequence[int], activation: type = ReLU, rng: Any = 0) -> Sequential:
+    """``Linear(sizes[0], sizes[1]), activation(), ..., Linear(sizes[-2], sizes[-1])``.
+
+    No activation after the last layer (the losses take raw outputs / logits). The
+    number of parameters is sum_l (sizes[l] + 1) * sizes[l + 1].
+    """
+    if len(sizes) < 2:
+        raise ValueError(f"an MLP needs at least an input and an output size, got sizes={list(sizes)}")
+    gen = as_rng(rng)
+    layers: list = []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        if i:
+            layers.append(activation())
+        layers.append(Linear(n_in, n_out, rng=gen))
+    return Sequential(*layers)
+
+
+def import_torch() -> Any:
+    """The torch module, or ImportError saying how to install the optional oracle."""
+    try:
+        import torch
+    except ImportError as exc:
+        raise ImportError("comparing with PyTorch needs torch: pip install nnlib[oracle]") from exc
+    return torch
+
+
+def _torch_activation(nn: Any, layer: Any) -> Any:
+    table = {ReLU: nn.ReLU, Sigmoid: nn.Sigmoid, Tanh: nn.Tanh, Identity: nn.Identity}
+    if type(layer) not in table:
+        raise TypeError(f"torch_mirror supports Linear, ReLU, Sigmoid, Tanh and Identity layers, got {layer!r}")
+    return table[type(layer)]()
+
+
+def torch_mirror(net: Sequential) -> Any:
+    """A float64 ``torch.nn.Sequential`` with a copy of every weight and bias of `net`."""
+    torch = import_torch()
+    modules = []
+    for layer in net:
+        if isinstance(layer, Linear):
+            if layer.absorb_bias:
+                raise TypeError("torch_mirror needs Linear layers with an explicit bias (absorb_bias=False)")
+            t = torch.nn.Linear(layer.in_features, layer.out_features, bias=layer.bias is not None, dtype=torch.float64)
+            with torch.no_grad():
+                t.weight.copy_(torch.from_numpy(layer.weight.data))
+                if layer.bias is not None:
+                    t.bias.copy_(torch.from_numpy(layer.bias.data))
+            modules.append(t)
+        else:
+            modules.append(_torch_activation(torch.nn, layer))
+    return torch.nn.Sequential(*modules)
+
+
+def batch_order(n: int, batch_size: int, epochs: int, rng: Any) -> list[np.ndarray]:
+    """The index arrays ``nnlib.train(..., epochs, batch_size, rng=rng)`` uses, in order."""
+    gen = as_rng(rng)
+    return [idx for _ in range(epochs) for idx in minibatches(n, batch_size, gen)]
+
+
+def _torch_loss(loss: Any) -> Any:
+    torch = import_torch()
+    if isinstance(loss, MSELoss):
+        return torch.nn.MSELoss()
+    if isinstance(loss, SoftmaxCrossEntropyLoss):
+        return torch.nn.CrossEntropyLoss()
+    raise TypeError(f"no PyTorch counterpart registered for {loss!r}; use MSELoss or SoftmaxCrossEntropyLoss")
+
+
+def train_torch(model: Any, loss: Any, X: np.ndarray, Y: np.ndarray, batches: list[np.ndarray], lr: float) -> np.ndarray:
+    """Plain SGD on `model` over the given `batches`; the loss of each step (before its update).
+
+    `loss` is the nnlib loss object whose torch counterpart is used; `Y` holds (n, k)
+    float targets for MSE or (n,) class indices for cross-entropy.
+    """
+    torch = import_torch()
+    criterion = _torch_loss(loss)
+    X_t = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float64))
+    Y_t = torch.from_numpy(np.ascontiguousarray(Y))
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = np.empty(len(batches))
+    for step, idx in enumerate(batches):
+        i = torch.from_numpy(idx)
+        opt.zero_grad()
+        value = criterion(model(X_t[i]), Y_t[i])
+        value.backward()
+        opt.step()
+        losses[step] = value.item()
+    return losses
+
+
+@dataclass
+class SideBySide:
+    """Result of :func:`side_by_side`: the two loss histories, test metrics and both nets."""
+
+    nnlib_losses: np.ndarray
+    torch_losses: np.ndarray
+    nnlib_test: float
+    torch_test: float
+    metric: str
+    net: Sequential
+    model: Any
+
+    @property
+    def max_abs_diff(self) -> float:
+        """max over steps of |loss_nnlib - loss_torch|."""
+        return float(np.max(np.abs(self.nnlib_losses - self.torch_losses)))
+
+    @property
+    def max_weight_diff(self) -> float:
+        """max |W_nnlib - W_torch| over all parameters after training."""
+        pairs = zip(self.net.parameters(), self.model.parameters())
+        return float(max(np.max(np.abs(p.data - t.detach().numpy())) for p, t in pairs))
+
+
+def _test_metric(loss: Any, Y_hat: np.ndarray, Y: np.ndarray) -> tuple[float, str]:
+    if isinstance(loss, SoftmaxCrossEntropyLoss):
+        return 1.0 - zero_one_error(Y_hat, Y), "accuracy"
+    return MSELoss().forward(Y_hat, Y), "MSE"
+
+
+def side_by_side(
+    net: Sequential,
+    loss: Any,
+    data: Any,
+    epochs: int = 1,
+    batch_size: int = 64,
+    lr: float = 0.05,
+    seed: int = 0,
+) -> SideBySide:
+    """Train `net` with ``nnlib.train`` and its torch mirror on the same batches; compare.
+
+    `data` has ``X_train, y_train, X_test, y_test`` (an ``nnlib.datasets.Dataset``).
+    The torch mirror is built before nnlib trains, so both start from the same weights.
+    The test metric is the MSE (regression) or the accuracy (cross-entropy).
+    """
+    torch = import_torch()
+    model = torch_mirror(net)
+    batches = batch_order(len(data.X_train), batch_size, epochs, seed)
+    history = train(net, loss, data.X_train, data.y_train, epochs, batch_size, lr, rng=seed, progress=False)
+    torch_losses = train_torch(model, loss, data.X_train, data.y_train, batches, lr)
+    nnlib_test, metric = _test_metric(loss, net.forward(data.X_test), data.y_test)
+    with torch.no_grad():
+        torch_out = model(torch.from_numpy(np.ascontiguousarray(data.X_test))).numpy()
+    torch_test, _ = _test_metric(loss, torch_out, data.y_test)
+    return SideBySide(np.asarray(history.losses), torch_losses, nnlib_test, torch_test, metric, net, model)

@@ -1,0 +1,248 @@
+"""The mfnet report's worked example (section 3.3), computed exactly with SymPy.
+
+The report (seed 002, "mfnet - a simple machine learning library", section 3.3) writes
+samples as columns and absorbs the bias: every activation matrix ``A`` gets a first row
+of ones, every weight matrix ``W`` has shape (n_out + 1, n_in + 1) with first row
+``(1, 0, ..., 0)`` (it copies the constant feature forward) and column 0 holding the bias.
+All activations are the identity. The loss is ``J = (1/m) sum_i ||Y_hat_i - Y~_i||^2``
+over the columns, bias rows included (they cancel: 1 - 1 = 0).
+
+Forward:   ``Z_l = W_l A_{l-1}``,   ``A_l = Z_l`` (identity; row 0 stays 1).
+Backward:  ``dJ/dY_hat = (2/m)(Y_hat - Y~)``,  ``Delta_l = dA_l * G`` where ``G`` is 0 in
+row 0 and g'(Z) = 1 elsewhere,  ``dW_l = Delta_l A_{l-1}^T``,  ``dA_{l-1} = W_l^T Delta_l``.
+Update:    ``W_l <- W_l - eta dW_l`` with ``eta = 4``.
+
+``INPUTS`` holds the given data (X, Y, W1..W3) and ``PRINTED`` the matrices exactly as
+printed in section 3.3 (transcribed, with their 1/4 factors); they are *data to compare
+against*, never used as correct values. :func:`chain` computes every matrix.
+
+Code notation vs the report: nnlib is batch-first, so the report's ``W_l[1:, :]`` is the
+``weight`` of ``Linear(n_in, n_out, absorb_bias=True)`` and ``A[1:, :].T`` is the batch.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+import numpy as np
+import sympy as sp
+
+if TYPE_CHECKING:  # pragma: no cover
+    from nnlib import Sequential
+
+__all__ = ["INPUTS", "PRINTED", "ETA", "augment", "chain", "loss", "nnlib_network", "recompute_printed_steps",
+           "side_by_side", "symbolic_gradients", "verdict"]
+
+#: Learning rate of the report's weight update (section 3.3.3).
+ETA = sp.Integer(4)
+
+_q = sp.Rational(1, 4)
+
+#: The given numbers of section 3.3: input X (2 x 4), target Y (1 x 4), weights with bias rows.
+INPUTS: dict[str, sp.Matrix] = {
+    "X": sp.Matrix([[1, 1, 2, 2], [2, 2, 2, 3]]),
+    "Y": sp.Matrix([[1, 1, 2, 2]]),
+    "W1": sp.Matrix([[1, 0, 0], [0, 0, 1], [0, 1, 1], [1, 0, 0]]),
+    "W2": sp.Matrix([[1, 0, 0, 0], [1, 1, 0, 1], [-1, 1, 2, -2]]),
+    "W3": sp.Matrix([[1, 0, 0], [0, 1, -1]]),
+}
+
+#: As printed in the report, section 3.3 (transcribed; NOT verified -- see the errata).
+PRINTED: dict[str, sp.Matrix | sp.Expr] = {
+    "Z1": sp.Matrix([[1, 1, 1, 1], [2, 3, 2, 3], [3, 4, 4, 5], [2, 2, 3, 3]]),
+    "Z2": sp.Matrix([[1, 1, 1, 1], [5, 6, 6, 7], [3, 6, 3, 6]]),
+    "Z3": sp.Matrix([[1, 1, 1, 1], [2, 0, 3, 1]]),
+    "J": sp.Integer(1),
+    "dJdY": _q * sp.Matrix([[0, 0, 0, 0], [1, -1, 1, -1]]),
+    "Delta3": _q * sp.Matrix([[0, 0, 0, 0], [1, -1, 1, -1]]),
+    "dW3": _q * sp.Matrix([[0, 0, 0], [0, -2, -6]]),
+    "dA2": _q * sp.Matrix([[0, 0, 0, 0], [1, -1, 1, -1], [-1, 1, -1, 1]]),
+    "Delta2": _q * sp.Matrix([[0, 0, 0, 0], [1, -1, 1, -1], [-1, 1, -1, 1]]),
+    "dW2": _q * sp.Matrix([[0, 0, 0, 0], [0, -2, -2, 0], [0, 2, 2, 0]]),
+    "dA1": _q * sp.Matrix([[2, -2, 2, -2], [0, 0, 0, 0], [-2, 2, -2, 2], [3, -3, 3, -3]]),
+    "Delta1": _q * sp.Matrix([[0, 0, 0, 0], [0, 0, 0, 0], [-2, 2, -2, 2], [3, -3, 3, -3]]),
+    "dW1": _q * sp.Matrix([[0, 0, 0], [0, 0, 0], [0, 0, 4], [0, 0, -6]]),
+    "dA0": _q * sp.Matrix([[3, -3, 3, -3], [1, -1, 1, -1], [-2, 2, -2, 2]]),
+    "W3_new": sp.Matrix([[1, 0, 0], [0, 3, 5]]),
+    "W2_new": sp.Matrix([[1, 0, 0, 0], [1, 3, 2, 1], [-1, -1, 0, -2]]),
+    "W1_new": sp.Matrix([[1, 0, 0], [0, 0, 1], [0, 1, -3], [1, 0, 6]]),
+}
+
+
+def augment(M: sp.Matrix) -> sp.Matrix:
+    """Prepend the bias row of ones: (n, m) -> (n + 1, m), the report's ``X -> X~``."""
+    if not isinstance(M, sp.MatrixBase):
+        raise TypeError(f"augment needs a SymPy Matrix, got {type(M).__name__}")
+    return sp.ones(1, M.shape[1]).col_join(M)
+
+
+def loss(Y_hat: sp.Matrix, Y_tilde: sp.Matrix) -> sp.Expr:
+    """The report's MSE (4.1): ``J = (1/m) sum_i ||Y_hat_i - Y~_i||^2``, m = number of columns."""
+    if Y_hat.shape != Y_tilde.shape:
+        raise ValueError(f"Y_hat has shape {Y_hat.shape} but Y~ has shape {Y_tilde.shape}")
+    R = Y_hat - Y_tilde
+    return sp.Rational(1, R.shape[1]) * sum(r**2 for r in R)
+
+
+def _bias_mask(Z: sp.Matrix) -> sp.Matrix:
+    """g'(Z) for the identity with the bias row zeroed: 0 in row 0, 1 elsewhere."""
+    return sp.zeros(1, Z.shape[1]).col_join(sp.ones(Z.shape[0] - 1, Z.shape[1]))
+
+
+def chain(
+    weights: Iterable[sp.Matrix] | None = None,
+    X: sp.Matrix | None = None,
+    Y: sp.Matrix | None = None,
+    Z1: sp.Matrix | None = None,
+    eta: sp.Expr = ETA,
+) -> dict[str, sp.Matrix | sp.Expr]:
+    """Every matrix of one forward/backward/update cycle, exactly.
+
+    Parameters
+    ----------
+    weights : three SymPy matrices W1, W2, W3 in the report's bias-row form
+        (default: ``INPUTS``).
+    X, Y : SymPy matrices (n_0 x m) and (n_L x m), samples as columns (default: ``INPUTS``).
+    Z1 : optional SymPy matrix that *replaces* W1 A0 (to follow the report's printed Z1).
+    eta : learning rate.
+
+    Returns
+    -------
+    dict with keys A0, Ytilde, Z1, Z2, Z3, J, dJdY, Delta3, dW3, dA2, Delta2, dW2, dA1,
+    Delta1, dW1, dA0, W1_new, W2_new, W3_new (same keys as ``PRINTED`` plus inputs).
+    """
+    W = list(weights) if weights is not None else [INPUTS[f"W{i}"] for i in (1, 2, 3)]
+    X = INPUTS["X"] if X is None else X
+    Y = INPUTS["Y"] if Y is None else Y
+    out: dict[str, sp.Matrix | sp.Expr] = {"A0": augment(X), "Ytilde": augment(Y)}
+    A = out["A0"]
+    for l, Wl in enumerate(W, start=1):
+        if Wl.shape[1] != A.shape[0]:
+            raise ValueError(f"W{l} has shape {Wl.shape}, needs {A.shape[0]} columns to multiply A{l - 1} {A.shape}")
+        Z = Z1 if (l == 1 and Z1 is not None) else Wl * A
+        out[f"Z{l}"] = Z
+        A = Z  # identity activation; row 0 is the bias feature and stays as is
+    L = len(W)
+    m = A.shape[1]
+    out["J"] = loss(A, out["Ytilde"])
+    dA = sp.Rational(2, m) * (A - out["Ytilde"])
+    out["dJdY"] = dA
+    for l in range(L, 0, -1):
+        Delta = dA.multiply_elementwise(_bias_mask(out[f"Z{l}"]))
+        A_prev = out["A0"] if l == 1 else out[f"Z{l - 1}"]
+        out[f"Delta{l}"] = Delta
+        out[f"dW{l}"] = Delta * A_prev.T
+        dA = W[l - 1].T * Delta
+        out[f"dA{l - 1}"] = dA
+    for l in range(1, L + 1):
+        out[f"W{l}_new"] = W[l - 1] - eta * out[f"dW{l}"]
+    return out
+
+
+def symbolic_gradients(weights: Iterable[sp.Matrix] | None = None) -> list[sp.Matrix]:
+    """dJ/dW_l by differentiating J directly (no backprop), for the trainable rows 1: of each W_l.
+
+    Every trainable entry is replaced by a symbol, J becomes a polynomial in them and is
+    differentiated entry by entry, then the symbols are set back to their values.
+    Row 0 of each W_l is the fixed bias-copy row (not a parameter); its gradient is
+    reported as zeros, as the report's masked Delta does.
+    """
+    W = list(weights) if weights is not None else [INPUTS[f"W{i}"] for i in (1, 2, 3)]
+    values: dict[sp.Symbol, sp.Expr] = {}
+    symbolic = []
+    for l, Wl in enumerate(W, start=1):
+        S = sp.Matrix(Wl.shape[0], Wl.shape[1], lambda i, j: sp.Symbol(f"w{l}_{i}{j}") if i > 0 else Wl[i, j])
+        values.update({S[i, j]: Wl[i, j] for i in range(1, Wl.shape[0]) for j in range(Wl.shape[1])})
+        symbolic.append(S)
+    A = augment(INPUTS["X"])
+    for S in symbolic:
+        A = S * A
+    J = loss(A, augment(INPUTS["Y"]))
+    return [S.applyfunc(lambda s: sp.diff(J, s).subs(values) if s in values else sp.Integer(0)) for S in symbolic]
+
+
+def nnlib_network(weights: Iterable[sp.Matrix] | None = None, absorb_bias: bool = True) -> Sequential:
+    """The same network in nnlib (batch-first): Linear, Identity, Linear, Identity, Linear, Identity.
+
+    The report's ``W_l`` (n_out + 1, n_in + 1) becomes ``weight = W_l[1:, :]`` of
+    ``Linear(n_in, n_out, absorb_bias=True)``; with ``absorb_bias=False`` it becomes
+    ``weight = W_l[1:, 1:]`` and ``bias = W_l[1:, 0]``. The bias-copy row 0 is not stored.
+    """
+    from nnlib import Identity, Linear, Sequential
+
+    W = list(weights) if weights is not None else [INPUTS[f"W{i}"] for i in (1, 2, 3)]
+    layers = []
+    for Wl in W:
+        M = np.array(Wl[1:, :].tolist(), dtype=np.float64)
+        lin = Linear.from_weights(M, absorb_bias=True) if absorb_bias else Linear.from_weights(M[:, 1:], M[:, 0])
+        layers += [lin, Identity()]
+    return Sequential(*layers)
+
+
+def verdict(printed: sp.Matrix | sp.Expr, computed: sp.Matrix | sp.Expr) -> str:
+    """Compare a printed value with a computed one, exactly.
+
+    Returns ``"match"``, ``"printed = computed/2"``, ``"printed = 2 x computed"`` or
+    ``"MISMATCH"`` (also for different shapes).
+    """
+    P = printed if hasattr(printed, "shape") else sp.Matrix([printed])
+    C = computed if hasattr(computed, "shape") else sp.Matrix([computed])
+    if P.shape != C.shape:
+        return "MISMATCH"
+    if (P - C).is_zero_matrix:
+        return "match"
+    if (2 * P - C).is_zero_matrix:
+        return "printed = computed/2"
+    if (P - 2 * C).is_zero_matrix:
+        return "printed = 2 x computed"
+    return "MISMATCH"
+
+
+def recompute_printed_steps(eta: sp.Expr = ETA) -> dict[str, sp.Matrix | sp.Expr]:
+    """Each printed step recomputed from the *printed* values it is built from.
+
+    This tests the report's arithmetic one step at a time: e.g. ``dW3`` is recomputed as
+    ``printed Delta3 @ printed A2^T``, ``W3_new`` as ``W3 - eta * printed dW3``. A step
+    that matches is consistent with what the report printed just before it.
+    """
+    P, I = PRINTED, INPUTS
+    A0, Yt = augment(I["X"]), augment(I["Y"])
+    m = A0.shape[1]
+    Wd = {l: I[f"W{l}"] for l in (1, 2, 3)}
+    prev = {1: A0, 2: P["Z1"], 3: P["Z2"]}
+    out: dict[str, sp.Matrix | sp.Expr] = {"Z1": Wd[1] * A0, "Z2": Wd[2] * P["Z1"], "Z3": Wd[3] * P["Z2"]}
+    out["J"] = loss(P["Z3"], Yt)
+    out["dJdY"] = sp.Rational(2, m) * (P["Z3"] - Yt)
+    dA = {3: P["dJdY"], 2: P["dA2"], 1: P["dA1"]}
+    for l in (3, 2, 1):
+        out[f"Delta{l}"] = dA[l].multiply_elementwise(_bias_mask(dA[l]))
+        out[f"dW{l}"] = P[f"Delta{l}"] * prev[l].T
+        out[f"dA{l - 1}"] = Wd[l].T * P[f"Delta{l}"]
+    for l in (1, 2, 3):
+        out[f"W{l}_new"] = Wd[l] - eta * P[f"dW{l}"]
+    return out
+
+
+def _rows(M: sp.Matrix | sp.Expr) -> tuple[str, list[str]]:
+    """A matrix as ('1/d x', integer rows) with the common denominator d factored out."""
+    if not hasattr(M, "shape"):
+        return "", [str(M)]
+    d = sp.ilcm(1, 1, *[sp.Rational(v).q for v in M])
+    N = (M * d).applyfunc(sp.Integer)
+    width = max(len(str(v)) for v in N)
+    rows = ["[" + " ".join(str(v).rjust(width) for v in N.row(i)) + "]" for i in range(N.rows)]
+    return ("" if d == 1 else f"1/{d} x "), rows
+
+
+def side_by_side(keys: Iterable[str], printed: dict, computed: dict, labels: tuple[str, str] = ("printed", "computed")) -> str:
+    """Text blocks ``name  verdict`` followed by the printed and computed matrices next to each other."""
+    blocks = []
+    for k in keys:
+        (fp, rp), (fc, rc) = _rows(printed[k]), _rows(computed[k])
+        w = max(len(fp) + max(map(len, rp)), len(labels[0])) + 4
+        lines = [f"{k}: {verdict(printed[k], computed[k])}", f"    {labels[0]:<{w}}{labels[1]}"]
+        for i in range(max(len(rp), len(rc))):
+            left = (fp if i == 0 else " " * len(fp)) + rp[i] if i < len(rp) else ""
+            right = (fc if i == 0 else " " * len(fc)) + rc[i] if i < len(rc) else ""
+            lines.append(f"    {left:<{w}}{right}")
+        blocks.append("\n".join(lines))
+    return "\n".join(blocks)

@@ -1,0 +1,1 @@
+"""Package data of :mod:`nnlib.datasets` (a package only so that setuptools ships the files)."""

@@ -1,0 +1,105 @@
+"""Taking the raw answer values out of an executed notebook, and nothing else.
+
+After the student's cells ran, one extra cell (:func:`extraction_cell`) runs in the same
+kernel and prints the answer variables as JSON between a random nonce marker. Each
+value becomes plain text: ``str()`` of SymPy objects/matrices and strings, ``repr`` of
+numbers, ``Matrix([...])`` for numpy arrays, a list of strings for steps, and the source
+text (``inspect.getsource``) of functions. :func:`parse_answers` reads that output
+defensively: size cap, the exact nonce, types checked; anything else means "not
+attempted". The values are then re-checked by the grader (``regrade.py``), so a kernel
+that lies here can only lie about its own answers.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+MAX_ANSWER_BYTES = 2 * 1024 * 1024   # whole JSON payload
+MAX_VALUE_CHARS = 100_000            # one answer (function sources can be long)
+
+_CELL = r'''
+def _nnlib_grade_extract(names, mark):
+    import inspect, json, types
+    out = {}
+    g = globals()
+    for name in names:
+        if name not in g:
+            continue
+        v = g[name]
+        try:
+            if v is None or v is Ellipsis:
+                continue
+            if isinstance(v, (types.FunctionType, types.MethodType, type)):
+                out[name] = inspect.getsource(v)
+            elif isinstance(v, (list, tuple)):
+                out[name] = [str(x) for x in v]
+            elif isinstance(v, (bool, int, float, complex)):
+                out[name] = repr(v)
+            elif type(v).__module__ == "numpy" and hasattr(v, "tolist"):
+                out[name] = "Matrix(%r)" % (v.tolist(),) if getattr(v, "ndim", 0) else repr(v.item())
+            else:
+                out[name] = str(v)
+        except Exception as e:
+            out[name] = None
+    print(mark + json.dumps(out) + mark)
+_nnlib_grade_extract({names!r}, {mark!r})
+del _nnlib_grade_extract
+'''
+
+
+def new_marker() -> str:
+    """A fresh random marker, unknown to the student's code while it runs."""
+    return "@@NNLIB-GRADE-" + secrets.token_hex(16) + "@@"
+
+
+def extraction_cell(names: list[str], marker: str) -> str:
+    """Source of the cell that prints ``names`` as JSON between ``marker``s."""
+    for name in names:
+        if not name.isidentifier():
+            raise ValueError(f"answer variable name is not an identifier: {name!r}")
+    return _CELL.replace("{names!r}", repr(list(names))).replace("{mark!r}", repr(marker))
+
+
+def parse_answers(text: str, marker: str, names: list[str]) -> dict[str, str | list[str]]:
+    """The answers printed by the extraction cell.
+
+    Parameters
+    ----------
+    text : the extraction cell's stdout (possibly mixed with other output).
+    marker : the nonce the cell was built with.
+    names : the variables asked for; any other key is ignored.
+
+    Returns
+    -------
+    ``{variable: str or list of str}`` for the variables that hold a value; a missing,
+    oversized or malformed payload gives ``{}`` (everything "not attempted").
+    """
+    start = text.find(marker)
+    end = text.find(marker, start + len(marker)) if start >= 0 else -1
+    if start < 0 or end < 0:
+        return {}
+    payload = text[start + len(marker):end]
+    if len(payload.encode("utf-8", "replace")) > MAX_ANSWER_BYTES:
+        return {}
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    answers: dict[str, str | list[str]] = {}
+    for name in names:
+        value = data.get(name)
+        if isinstance(value, str) and len(value) <= MAX_VALUE_CHARS:
+            answers[name] = value
+        elif (isinstance(value, list) and len(value) <= 1000
+              and all(isinstance(v, str) and len(v) <= MAX_VALUE_CHARS for v in value)):
+            answers[name] = list(value)
+    return answers
+
+
+def stream_text(outputs: list[Any]) -> str:
+    """The concatenated stdout of a cell's outputs."""
+    return "".join(o.get("text", "") for o in outputs
+                   if o.get("output_type") == "stream" and o.get("name") == "stdout")

@@ -1,0 +1,99 @@
+"""Grading one submission end to end: the function every worker (process pool, Dask) runs.
+
+``grade_submission`` never raises for a bad submission: it returns a result whose
+``status`` is ``"graded"`` or ``"error"`` with a one-line ``reason``. Results are plain
+JSON-able dicts, cached per (notebook bytes, questions, settings) so an interrupted run
+can be resumed without regrading or duplicating anything.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .bank import bank_hash
+from .discover import Submission
+from .execute import GradingError, run_notebook
+from .load import MAX_NOTEBOOK_BYTES, load_notebook
+from .regrade import ERROR, regrade
+from .sandbox import Limits
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How submissions are run: wall-clock timeout per notebook (s), limits, size cap."""
+
+    timeout: float = 120.0
+    limits: Limits = field(default_factory=Limits)
+    max_bytes: int = MAX_NOTEBOOK_BYTES
+    code_timeout: float = 30.0
+
+    def key(self) -> str:
+        return hashlib.sha256(repr(asdict(self)).encode()).hexdigest()[:12]
+
+
+def grade_submission(sub: Submission, questions: list[Any], settings: Settings) -> dict[str, Any]:
+    """Run and grade one notebook; the result dict (see module docstring)."""
+    result: dict[str, Any] = {"student": sub.student, "lesson": sub.lesson, "status": "graded",
+                              "reason": "", "notes": [], "exercises": [], "seconds": 0.0}
+    try:
+        if not questions:
+            raise GradingError(f"unknown notebook name: no lesson {sub.lesson!r} in the "
+                               "question bank (wrong lesson or renamed file)")
+        nb = load_notebook(sub.path, settings.max_bytes)
+        names = sorted({q.variable for q in questions})
+        run = run_notebook(nb, names, settings.limits, settings.timeout)
+        result["notes"] = run.notes
+        result["seconds"] = round(run.seconds, 3)
+        result["exercises"] = [r.to_dict() for r in
+                               regrade(questions, run.answers, settings.limits,
+                                       settings.code_timeout)]
+    except GradingError as err:
+        result.update(status=ERROR, reason=str(err), exercises=[
+            {"exercise": q.id, "points": 0.0, "max_points": float(q.points),
+             "status": ERROR, "feedback": str(err)} for q in questions])
+    return result
+
+
+def cache_key(sub: Submission, questions: list[Any], settings: Settings) -> str:
+    """Digest of the notebook bytes (or its size, if too large to read), questions, settings."""
+    digest = hashlib.sha256()
+    size = sub.path.stat().st_size
+    if size <= settings.max_bytes:
+        with open(sub.path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    else:
+        digest.update(f"too-large:{size}".encode())
+    digest.update(bank_hash(questions).encode() + settings.key().encode())
+    return digest.hexdigest()[:24]
+
+
+def cache_path(cache_dir: Path, sub: Submission, key: str) -> Path:
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in f"{sub.student}__{sub.lesson}")
+    return cache_dir / f"{safe}__{key}.json"
+
+
+def read_cached(path: Path) -> dict[str, Any] | None:
+    """The cached result at ``path``, or None if missing or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``path`` via a temporary file in the same folder and ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,60 @@
+"""Running grading jobs: inline (``jobs=1``), in N threads (``--jobs N``: each thread
+drives its own sandboxed kernel process, where the real work happens), or on a Dask
+cluster (``--dask tcp://host:port``, optional extra ``nnlib[dask]``).
+
+Every backend runs the same picklable job function on each argument tuple and yields
+``(index, result)`` as jobs finish, under a tqdm progress bar.
+"""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import Any, Callable, Iterator, Sequence
+
+from tqdm import tqdm
+
+
+def map_jobs(fn: Callable[..., Any], args: Sequence[tuple], jobs: int = 1,
+             dask: str | None = None, progress: bool = True) -> Iterator[tuple[int, Any]]:
+    """Yield ``(i, fn(*args[i]))`` for every i, in completion order.
+
+    Raises
+    ------
+    ValueError
+        If ``jobs < 1``.
+    ImportError
+        If ``dask`` is given but ``distributed`` is not installed.
+    """
+    if not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a positive integer, got {jobs!r}")
+    bar = tqdm(total=len(args), desc="grading", unit="nb", disable=not progress or not args)
+    try:
+        if dask:
+            source = _dask(fn, args, dask)
+        elif jobs == 1 or len(args) <= 1:
+            source = ((i, fn(*a)) for i, a in enumerate(args))
+        else:
+            source = _pool(fn, args, jobs)
+        for item in source:
+            bar.update(1)
+            yield item
+    finally:
+        bar.close()
+
+
+def _pool(fn: Callable[..., Any], args: Sequence[tuple], jobs: int) -> Iterator[tuple[int, Any]]:
+    with ThreadPoolExecutor(max_workers=min(jobs, len(args)), thread_name_prefix="grade") as pool:
+        futures = {pool.submit(fn, *a): i for i, a in enumerate(args)}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+def _dask(fn: Callable[..., Any], args: Sequence[tuple], address: str) -> Iterator[tuple[int, Any]]:
+    try:
+        from distributed import Client, as_completed as dask_completed
+    except ImportError:
+        raise ImportError("--dask needs the optional extra: pip install 'nnlib[dask]'") from None
+    with Client(address, set_as_default=False) as client:
+        futures = [client.submit(fn, *a, pure=False) for a in args]
+        index = {f.key: i for i, f in enumerate(futures)}
+        for future in dask_completed(futures):
+            yield index[future.key], future.result()

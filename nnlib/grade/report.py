@@ -1,0 +1,156 @@
+"""Writing the grading outputs from the per-submission results.
+
+* ``gradebook.csv``: one row per (student, lesson, exercise): points, max_points, status
+  (``correct`` / ``incorrect`` / ``not attempted`` / ``error: <reason>``);
+* ``summary.csv``: one row per student, one column per lesson total, and ``total``
+  (for an LMS import);
+* ``feedback/<student>.md``: per exercise ✓/✗ and the checker's feedback;
+* ``report.md`` with per-exercise statistics and ``histogram.png`` (score distribution;
+  matplotlib Agg, in the grader process).
+
+Every file is written atomically; rows are sorted, so the same results give the same files.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterable
+
+from .job import write_atomic
+from .regrade import CORRECT, ERROR, NOT_ATTEMPTED
+
+GRADEBOOK_FIELDS = ["student", "lesson", "exercise", "points", "max_points", "status"]
+
+
+def gradebook_rows(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Gradebook rows of all results, sorted by student, lesson, exercise number."""
+    rows = []
+    for res in results:
+        status_of = (lambda ex: f"error: {res['reason']}") if res["status"] == ERROR else \
+            (lambda ex: ex["status"])
+        exercises = res["exercises"] or [{"exercise": "-", "points": 0.0, "max_points": 0.0}]
+        for ex in exercises:
+            rows.append({"student": res["student"], "lesson": res["lesson"],
+                         "exercise": ex["exercise"], "points": _num(ex["points"]),
+                         "max_points": _num(ex["max_points"]), "status": status_of(ex)})
+    return sorted(rows, key=lambda r: (r["student"], r["lesson"], _exercise_key(r["exercise"])))
+
+
+def _exercise_key(exercise: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else -1 for p in str(exercise).split("."))
+
+
+def _num(x: float) -> str:
+    return f"{float(x):g}"
+
+
+def _csv(fields: list[str], rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def student_totals(rows: list[dict[str, Any]]) -> tuple[list[str], dict[str, dict[str, float]]]:
+    """Lessons (sorted) and ``{student: {lesson: points, "total": points}}``."""
+    lessons = sorted({r["lesson"] for r in rows if r["exercise"] != "-"})
+    totals: dict[str, dict[str, float]] = defaultdict(lambda: {lesson: 0.0 for lesson in lessons})
+    for r in rows:
+        per = totals[r["student"]]
+        if r["lesson"] in per:
+            per[r["lesson"]] += float(r["points"])
+    for per in totals.values():
+        per["total"] = sum(per[lesson] for lesson in lessons)
+    return lessons, dict(sorted(totals.items()))
+
+
+def feedback_markdown(student: str, results: list[dict[str, Any]]) -> str:
+    """One student's feedback: per lesson and exercise ✓/✗ with the checker's words."""
+    lines = [f"# Feedback for {student}", ""]
+    for res in sorted(results, key=lambda r: r["lesson"]):
+        got = sum(e["points"] for e in res["exercises"])
+        most = sum(e["max_points"] for e in res["exercises"])
+        lines += [f"## {res['lesson']}: {_num(got)}/{_num(most)} points", ""]
+        if res["status"] == ERROR:
+            lines += [f"This notebook could not be graded: {res['reason']}", ""]
+            continue
+        for note in res.get("notes", []):
+            lines.append(f"*Note: {note}*")
+        for ex in sorted(res["exercises"], key=lambda e: _exercise_key(e["exercise"])):
+            mark = "✓" if ex["status"] == CORRECT else ("–" if ex["status"] == NOT_ATTEMPTED else "✗")
+            text = " ".join(str(ex["feedback"]).split())
+            lines.append(f"- {mark} **{ex['exercise']}** ({_num(ex['points'])}/"
+                         f"{_num(ex['max_points'])}): {text}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def summary_markdown(rows: list[dict[str, Any]], results: list[dict[str, Any]]) -> str:
+    """Per-exercise statistics (attempted, correct, mean points) and the error list."""
+    by_ex: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        if r["exercise"] != "-":
+            by_ex[(r["lesson"], r["exercise"])].append(r)
+    lines = ["# Grading summary", "", f"Submissions: {len(results)}; graded: "
+             f"{sum(r['status'] != ERROR for r in results)}; errors: "
+             f"{sum(r['status'] == ERROR for r in results)}.", "",
+             "| lesson | exercise | submissions | attempted | correct | mean points | max |",
+             "|---|---|---|---|---|---|---|"]
+    for (lesson, ex), group in sorted(by_ex.items(), key=lambda kv: (kv[0][0], _exercise_key(kv[0][1]))):
+        attempted = sum(g["status"] not in (NOT_ATTEMPTED,) and not g["status"].startswith(ERROR)
+                        for g in group)
+        correct = sum(g["status"] == CORRECT for g in group)
+        mean = statistics.fmean(float(g["points"]) for g in group)
+        lines.append(f"| {lesson} | {ex} | {len(group)} | {attempted} | {correct} | {mean:.2f} "
+                     f"| {group[0]['max_points']} |")
+    errors = [r for r in results if r["status"] == ERROR]
+    if errors:
+        lines += ["", "## Not graded", ""]
+        lines += [f"- {r['student']}/{r['lesson']}.ipynb: {r['reason']}"
+                  for r in sorted(errors, key=lambda r: (r["student"], r["lesson"]))]
+    lines += ["", "![score histogram](histogram.png)", ""]
+    return "\n".join(lines)
+
+
+def histogram_png(totals: list[float]) -> bytes:
+    """PNG bytes of the histogram of student totals (matplotlib, Agg backend)."""
+    from matplotlib.figure import Figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure(figsize=(6, 4), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.hist(totals, bins=max(1, min(20, len(set(totals)))), color="#4c72b0", edgecolor="white")
+    ax.set_xlabel("total points")
+    ax.set_ylabel("students")
+    ax.set_title(f"Score distribution (n = {len(totals)})")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def write_reports(results: list[dict[str, Any]], out: Path) -> dict[str, Path]:
+    """Write every output file into ``out``; returns their paths by name."""
+    rows = gradebook_rows(results)
+    lessons, totals = student_totals(rows)
+    paths = {"gradebook": out / "gradebook.csv", "summary_csv": out / "summary.csv",
+             "report": out / "report.md", "histogram": out / "histogram.png"}
+    write_atomic(paths["gradebook"], _csv(GRADEBOOK_FIELDS, rows))
+    wide = [{"student": s, **{k: _num(v) for k, v in per.items()}} for s, per in totals.items()]
+    write_atomic(paths["summary_csv"], _csv(["student", *lessons, "total"], wide))
+    by_student: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for res in results:
+        by_student[res["student"]].append(res)
+    for student, res in by_student.items():
+        write_atomic(out / "feedback" / f"{_safe(student)}.md", feedback_markdown(student, res))
+    write_atomic(paths["report"], summary_markdown(rows, results))
+    write_atomic(paths["histogram"], histogram_png([per["total"] for per in totals.values()]))
+    return paths
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "_"

@@ -1,0 +1,116 @@
+"""Fully connected (affine) layer.
+
+Code notation vs the documents: the notes write samples as columns, ``Z = W A + b``;
+here samples are rows, so ``Z = X @ W.T + b`` with ``W`` of shape (out, in).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._validate import as_float_array, as_rng, check_cached, check_shape
+from .module import Module, Parameter
+
+__all__ = ["Linear"]
+
+
+class Linear(Module):
+    """Affine map ``Z = X W^T + b``: (n_samples, in_features) -> (n_samples, out_features).
+
+    Parameters
+    ----------
+    in_features, out_features : int
+        Sizes of the input and output.
+    bias : bool
+        Whether the layer has a bias.
+    absorb_bias : bool
+        mfnet form: a single ``weight`` of shape (out, in + 1) whose column 0 multiplies a
+        constant-1 feature that the layer prepends itself, ``Z = [1, X] W^T``. Gives the
+        same outputs and gradients as the explicit-bias form with ``W[:, 0] = b``.
+    rng : numpy.random.Generator, int or None
+        Source of the PyTorch-style initialisation ``U(-1/sqrt(in), 1/sqrt(in))`` for all
+        entries (weights and bias). None draws from a fresh ``default_rng()``.
+
+    Gradients (backward, ``dout`` = dL/dZ of shape (n, out)):
+    ``dW = dout^T X`` (out, in), ``db = sum_i dout_i`` (out,), returned ``dX = dout W`` (n, in).
+    ``dW`` and ``db`` are added to ``weight.grad`` and ``bias.grad``.
+    """
+
+    def __init__(
+        self, in_features: int, out_features: int, bias: bool = True, absorb_bias: bool = False, rng: Any = None
+    ) -> None:
+        for label, v in (("in_features", in_features), ("out_features", out_features)):
+            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+                raise ValueError(f"Linear {label} must be a positive int, got {v!r}")
+        if absorb_bias and not bias:
+            raise ValueError("Linear(absorb_bias=True) needs bias=True: the absorbed column 0 is the bias")
+        self.in_features = int(in_features)
+        self.out_features = int(out_features)
+        self.absorb_bias = bool(absorb_bias)
+        gen = as_rng(rng)
+        k = 1.0 / np.sqrt(self.in_features)
+        n_cols = self.in_features + (1 if absorb_bias else 0)
+        self.weight = Parameter(gen.uniform(-k, k, size=(self.out_features, n_cols)), "weight")
+        self.bias = Parameter(gen.uniform(-k, k, size=self.out_features), "bias") if bias and not absorb_bias else None
+        self._X: np.ndarray | None = None
+
+    @classmethod
+    def from_weights(cls, W: np.ndarray, b: np.ndarray | None = None, absorb_bias: bool = False) -> "Linear":
+        """Build a layer with given numbers (copied).
+
+        ``W`` has shape (out, in). With ``absorb_bias=True``, ``W`` either already holds the
+        bias in column 0, shape (out, in + 1), or ``b`` (out,) is given and stacked in front.
+        Without ``absorb_bias``, ``b=None`` means a layer without bias.
+        """
+        W = as_float_array(W, "W", ndim=2)
+        if b is not None:
+            b = as_float_array(b, "b", ndim=1)
+            check_shape(b, (W.shape[0],), "b")
+        if absorb_bias:
+            if b is not None:
+                W = np.column_stack([b, W])
+            if W.shape[1] < 2:
+                raise ValueError(f"absorbed-bias W needs shape (out, in + 1) with in >= 1, got {W.shape}")
+            layer = cls(W.shape[1] - 1, W.shape[0], bias=True, absorb_bias=True, rng=0)
+        else:
+            layer = cls(W.shape[1], W.shape[0], bias=b is not None, rng=0)
+            if b is not None:
+                layer.bias.data = b
+        layer.weight.data = W
+        return layer
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        """(n, in) -> (n, out): ``Z = X W^T + b``, or ``[1, X] W^T`` with absorbed bias."""
+        X = as_float_array(X, "input", ndim=2)
+        check_shape(X, (None, self.in_features), "input", owner=self)
+        self._X = X
+        W = self.weight.data
+        if self.absorb_bias:
+            Z = np.matmul(X, W[:, 1:].T)
+            Z += W[:, 0]
+        else:
+            Z = np.matmul(X, W.T)
+            if self.bias is not None:
+                Z += self.bias.data
+        return Z
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """dL/dZ (n, out) -> dL/dX (n, in); accumulates dW (and db) into the parameters' grad."""
+        check_cached(self._X, repr(self))
+        X = self._X
+        dout = as_float_array(dout, "dout", ndim=2, finite=False)
+        check_shape(dout, (X.shape[0], self.out_features), "dout", owner=self)
+        W = self.weight.data
+        if self.absorb_bias:
+            self.weight.grad[:, 1:] += np.matmul(dout.T, X)
+            self.weight.grad[:, 0] += dout.sum(axis=0)
+            return np.matmul(dout, W[:, 1:])
+        self.weight.grad += np.matmul(dout.T, X)
+        if self.bias is not None:
+            self.bias.grad += dout.sum(axis=0)
+        return np.matmul(dout, W)
+
+    def __repr__(self) -> str:
+        extra = ", absorb_bias=True" if self.absorb_bias else ("" if self.bias is not None else ", bias=False")
+        return f"Linear({self.in_features}, {self.out_features}{extra})"

@@ -1,0 +1,138 @@
+"""Parameters, the Module base class and Sequential.
+
+A ``Module`` maps a batch ``X`` of shape (n_samples, n_in) to (n_samples, n_out) in
+``forward`` and, in ``backward(dout)``, receives dL/d(output) and returns dL/dX while
+*adding* dL/dp to ``p.grad`` for each of its parameters (as PyTorch accumulates;
+``zero_grad`` resets).
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+
+__all__ = ["Parameter", "Module", "Sequential"]
+
+
+class Parameter:
+    """A trainable array ``data`` and its gradient ``grad`` (same shape, float64).
+
+    Assigning ``p.data = array`` replaces the values; the shape must stay the same.
+    """
+
+    __slots__ = ("_data", "grad", "name")
+
+    def __init__(self, data: np.ndarray, name: str = "") -> None:
+        self._data = np.array(data, dtype=np.float64)  # always an own copy
+        self.grad = np.zeros_like(self._data)
+        self.name = name
+
+    @property
+    def data(self) -> np.ndarray:
+        return self._data
+
+    @data.setter
+    def data(self, value: np.ndarray) -> None:
+        from ._validate import as_float_array
+
+        value = as_float_array(value, f"Parameter {self.name!r} data")
+        if value.shape != self._data.shape:
+            raise ValueError(f"Parameter {self.name!r} has shape {self._data.shape}, got data of shape {value.shape}")
+        self._data[...] = value
+
+    @property
+    def shape(self) -> tuple:
+        return self._data.shape
+
+    def zero_grad(self) -> None:
+        """Set ``grad`` to zeros in place."""
+        self.grad.fill(0.0)
+
+    def __repr__(self) -> str:
+        return f"Parameter(name={self.name!r}, shape={self._data.shape})"
+
+
+class Module:
+    """Base class: ``forward``/``backward`` pair, parameter discovery, ``zero_grad``.
+
+    Parameters and submodules are found among the instance attributes (in assignment
+    order), and inside lists/tuples of modules.
+    """
+
+    def forward(self, X: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        """Yield ``(dotted_name, Parameter)`` pairs, depth first, each parameter once."""
+        seen: set[int] = set()
+        for name, p in self._named_parameters(prefix):
+            if id(p) not in seen:
+                seen.add(id(p))
+                yield name, p
+
+    def _named_parameters(self, prefix: str) -> Iterator[tuple[str, Parameter]]:
+        for key, value in vars(self).items():
+            items = enumerate(value) if isinstance(value, (list, tuple)) else [(None, value)]
+            for i, v in items:
+                name = prefix + key + ("" if i is None else f".{i}")
+                if isinstance(v, Parameter):
+                    yield name, v
+                elif isinstance(v, Module):
+                    yield from v._named_parameters(name + ".")
+
+    def parameters(self) -> list[Parameter]:
+        """All trainable parameters as a list."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Reset the gradient of every parameter to zero."""
+        for p in self.parameters():
+            p.zero_grad()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class Sequential(Module):
+    """Apply modules in order; backward runs them in reverse.
+
+    forward:  A_0 = X,  A_l = layer_l(A_{l-1}),  returns A_L
+    backward: dA_L = dout,  dA_{l-1} = layer_l.backward(dA_l),  returns dA_0 = dL/dX
+    """
+
+    def __init__(self, *layers: Module) -> None:
+        if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
+            layers = tuple(layers[0])
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Module):
+                raise TypeError(f"Sequential layer {i} must be a Module, got {type(layer).__name__}")
+        self.layers = list(layers)
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        for layer in self.layers:
+            X = layer.forward(X)
+        return X
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        return dout
+
+    def __getitem__(self, i: int) -> Module:
+        return self.layers[i]
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __iter__(self):
+        return iter(self.layers)
+
+    def __repr__(self) -> str:
+        inner = ",\n".join(f"  {layer!r}" for layer in self.layers)
+        return f"Sequential(\n{inner}\n)"

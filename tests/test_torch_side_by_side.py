@@ -1,0 +1,104 @@
+"""nnlib vs PyTorch (float64) from identical weights and identical mini-batches.
+
+The loss of every SGD step must agree to 1e-9 and so must the final test metric: both
+libraries compute the same sums, only the rounding order inside BLAS may differ (~1e-16).
+"""
+import sys
+
+import numpy as np
+import pytest
+
+from nnlib import ELU, MSELoss, SoftmaxCrossEntropyLoss, train
+from nnlib.course.compare import batch_order, import_torch, make_mlp, side_by_side, torch_mirror
+from nnlib.datasets import load_california_housing, load_digits
+
+TOL = 1e-9
+
+
+def test_make_mlp_parameter_count():
+    # 8-32-16-1: (8+1)*32 + (32+1)*16 + (16+1)*1 = 288 + 528 + 17 = 833
+    net = make_mlp([8, 32, 16, 1])
+    assert sum(p.data.size for p in net.parameters()) == 833
+    assert [type(layer).__name__ for layer in net] == ["Linear", "ReLU", "Linear", "ReLU", "Linear"]
+
+
+def test_batch_order_replays_nnlib_train():
+    rng = np.random.default_rng(1)
+    X, Y = rng.normal(size=(50, 3)), rng.normal(size=(50, 1))
+    net_a, net_b = make_mlp([3, 4, 1], rng=2), make_mlp([3, 4, 1], rng=2)
+    history = train(net_a, MSELoss(), X, Y, epochs=3, batch_size=8, lr=0.1, rng=7, progress=False)
+    batches = batch_order(50, 8, 3, rng=7)
+    assert len(batches) == 3 * 7 and all(len(b) == 8 for b in batches[:6]) and len(batches[6]) == 2
+    loss, manual = MSELoss(), []
+    for idx in batches:  # the same loop by hand, on the replayed order
+        net_b.zero_grad()
+        manual.append(loss.forward(net_b.forward(X[idx]), Y[idx]))
+        net_b.backward(loss.backward())
+        for p in net_b.parameters():
+            p.data -= 0.1 * p.grad
+    np.testing.assert_array_equal(history.losses, manual)
+
+
+def test_missing_torch_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)
+    with pytest.raises(ImportError, match=r"needs torch: pip install nnlib\[oracle\]"):
+        import_torch()
+
+
+def test_mirror_has_same_forward_and_gradients(torch):
+    net = make_mlp([5, 7, 3], rng=3)
+    model = torch_mirror(net)
+    X = np.random.default_rng(0).normal(size=(11, 5))
+    y = np.arange(11) % 3
+    loss = SoftmaxCrossEntropyLoss()
+    loss.forward(net.forward(X), y)
+    net.backward(loss.backward())
+    out = model(torch.from_numpy(X))
+    torch.nn.CrossEntropyLoss()(out, torch.from_numpy(y)).backward()
+    np.testing.assert_allclose(out.detach().numpy(), net.forward(X), rtol=0, atol=1e-12)
+    for p, t in zip(net.parameters(), model.parameters()):
+        assert p.data.shape == tuple(t.shape)
+        np.testing.assert_allclose(p.grad, t.grad.numpy(), rtol=0, atol=1e-12)
+
+
+def test_mirror_rejects_layers_without_counterpart(torch):
+    with pytest.raises(TypeError, match="torch_mirror supports"):
+        torch_mirror(make_mlp([2, 3, 1], activation=ELU))
+
+
+def _assert_agree(result, n_steps):
+    assert len(result.nnlib_losses) == len(result.torch_losses) == n_steps
+    assert result.max_abs_diff <= TOL, result.max_abs_diff
+    assert result.max_weight_diff <= TOL, result.max_weight_diff
+    assert abs(result.nnlib_test - result.torch_test) <= TOL
+    # training did something, so the agreement is not between two constants
+    assert result.nnlib_losses[-10:].mean() < 0.5 * result.nnlib_losses[:10].mean()
+
+
+def test_regression_california_housing_agrees_step_by_step(torch):
+    ds = load_california_housing()
+    result = side_by_side(make_mlp([8, 16, 8, 1], rng=0), MSELoss(), ds, epochs=1, batch_size=64, lr=0.05, seed=0)
+    _assert_agree(result, n_steps=int(np.ceil(len(ds.X_train) / 64)))  # 16512 / 64 = 258 steps
+    assert result.metric == "MSE"
+
+
+def test_classification_digits_agrees_step_by_step(torch):
+    pytest.importorskip("sklearn", reason="scikit-learn not installed")
+    ds = load_digits()
+    result = side_by_side(
+        make_mlp([64, 32, 10], rng=0), SoftmaxCrossEntropyLoss(), ds, epochs=5, batch_size=32, lr=0.1, seed=0
+    )
+    _assert_agree(result, n_steps=5 * int(np.ceil(len(ds.X_train) / 32)))  # 5 * 45 = 225 steps
+    assert result.metric == "accuracy" and result.nnlib_test > 0.5  # chance is 0.1
+
+
+def test_a_different_batch_order_is_detected(torch):
+    # the comparison can fail: feeding torch another seed's batches separates the histories
+    from nnlib.course.compare import train_torch
+
+    ds = load_california_housing()
+    net = make_mlp([8, 16, 1], rng=0)
+    model = torch_mirror(net)
+    ours = train(net, MSELoss(), ds.X_train, ds.y_train, 1, 256, 0.05, rng=0, progress=False).losses
+    theirs = train_torch(model, MSELoss(), ds.X_train, ds.y_train, batch_order(len(ds.X_train), 256, 1, rng=1), 0.05)
+    assert np.max(np.abs(ours - theirs)) > 1e-3
