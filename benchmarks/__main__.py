@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import external, machine, memory, train_step
+from . import breakdown, external, machine, memory, train_step
 from .timing import interleaved
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -43,8 +43,6 @@ def time_steps(batch_sizes: list[int], threads: list[int], rounds: int) -> list[
                     "gemm_needed": train_step.gemm_step(B),
                     "gemm_nnlib": train_step.gemm_step(B, input_grad=True),
                 }
-                if not train_step.skips_input_grad():
-                    fns["nnlib_projected"] = train_step.nnlib_step_projected(B)
                 if _has_torch():
                     fns["torch"] = train_step.torch_step(B)
                     fns["torch_gemm"] = train_step.torch_gemm_step(B)
@@ -57,10 +55,6 @@ def time_steps(batch_sizes: list[int], threads: list[int], rounds: int) -> list[
                     row["nnlib_over_torch"] = med["nnlib"] / med["torch"]
                     row["torch_gemm_fraction"] = med["gemm_needed"] / med["torch"]
                     row["numpy_gemm_over_torch_gemm"] = med["gemm_needed"] / med["torch_gemm"]
-                    if "nnlib_projected" in med:
-                        row["projected_over_torch"] = med["nnlib_projected"] / med["torch"]
-                if "nnlib_projected" in med:
-                    row["projected_gemm_fraction"] = med["gemm_needed"] / med["nnlib_projected"]
                 rows.append(row)
                 print(f"  timed threads={n_threads} batch={B}", flush=True)
         finally:
@@ -71,7 +65,7 @@ def time_steps(batch_sizes: list[int], threads: list[int], rounds: int) -> list[
 
 def print_table(rows: list[dict[str, Any]], mem: list[dict[str, Any]]) -> None:
     print("\nOne SGD step, 784-256-128-10 ReLU MLP, softmax CE, float64 (fastest of interleaved rounds)")
-    head = f"{'threads':>7} {'batch':>6} {'nnlib ms':>9} {'torch ms':>9} {'GEMM ms':>8} {'nnlib/torch':>11} {'GEMM/nnlib':>10} {'GEMM/torch':>10} {'np/torch GEMM':>13} {'proposed/torch':>14} {'GEMM/proposed':>13}"
+    head = f"{'threads':>7} {'batch':>6} {'nnlib ms':>9} {'torch ms':>9} {'GEMM ms':>8} {'nnlib/torch':>11} {'GEMM/nnlib':>10} {'GEMM/torch':>10} {'np/torch GEMM':>13}"
     print(head)
     print("-" * len(head))
     for r in rows:
@@ -80,15 +74,12 @@ def print_table(rows: list[dict[str, Any]], mem: list[dict[str, Any]]) -> None:
         ratio = f"{r['nnlib_over_torch']:11.2f}" if "nnlib_over_torch" in r else f"{'-':>11}"
         tfrac = f"{r['torch_gemm_fraction']:10.0%}" if "torch_gemm_fraction" in r else f"{'-':>10}"
         blas = f"{r['numpy_gemm_over_torch_gemm']:13.2f}" if "numpy_gemm_over_torch_gemm" in r else f"{'-':>13}"
-        proj = f"{r['projected_over_torch']:14.2f}" if "projected_over_torch" in r else f"{'-':>14}"
-        pfrac = f"{r['projected_gemm_fraction']:13.0%}" if "projected_gemm_fraction" in r else f"{'-':>13}"
         print(
             f"{r['threads']:>7} {r['batch_size']:>6} {s['nnlib'][STAT] * 1e3:9.2f} {torch_ms} "
-            f"{s['gemm_needed'][STAT] * 1e3:8.2f} {ratio} {r['gemm_fraction']:10.0%} {tfrac} {blas} {proj} {pfrac}"
+            f"{s['gemm_needed'][STAT] * 1e3:8.2f} {ratio} {r['gemm_fraction']:10.0%} {tfrac} {blas}"
         )
     print("GEMM = the 8 matrix products a step needs (no input gradient), numpy, preallocated outputs;")
     print("np/torch GEMM = the same products with numpy's BLAS over torch.matmul (the BLAS gap nnlib cannot close).")
-    print("proposed = nnlib with the proposed core change (layer 1 skips dL/dX), emulated in the benchmark.")
     print("\nPeak memory of one nnlib step (tracemalloc) vs activations + gradients it must hold")
     for m in mem:
         print(f"  batch {m['batch_size']:>5}: peak {m['peak_bytes'] / 1e6:6.2f} MB, needed {m['needed_bytes'] / 1e6:6.2f} MB, ratio {m['ratio']:.2f}")
@@ -146,6 +137,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     batch_sizes = [128, 1024] if args.quick else [32, 64, 128, 256, 512, 1024]
     print("timing training steps ...", flush=True)
     rows = time_steps(batch_sizes, threads, rounds=3 if args.quick else 7)
+    print("timing the parts of one step (batch 1024, 1 thread) ...", flush=True)
+    limiter = train_step.set_threads(1)
+    try:
+        parts = {k: v[STAT] for k, v in interleaved(breakdown.parts(1024), rounds=3 if args.quick else 5).items()}
+    finally:
+        if limiter is not None:
+            limiter.restore_original_limits()
     mem = []
     for B in (128, 1024):
         peak, need = memory.step_peak_bytes(train_step.nnlib_step(B)), memory.needed_bytes(B)
@@ -160,11 +158,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "step_flops": {str(B): train_step.gemm_count(B) for B in batch_sizes},
         "timing": rows,
         "memory": mem,
+        "step_parts_batch1024_1thread": parts,
         "goals": {**GOALS, "results": goals(rows)},
         "derivation_check": external.run_optional("bench_check"),
         "grading": external.run_optional("bench_grade"),
     }
     print_table(rows, mem)
+    print("\nParts of one nnlib step, batch 1024, 1 thread (ms, share of the whole step)")
+    for k, v in parts.items():
+        print(f"  {k:32s} {v * 1e3:8.2f}  {v / parts['whole step']:5.0%}")
     for key in ("derivation_check", "grading"):
         r = results[key]
         print(f"\n{key}: {r['status']}" + (f" ({r['seconds']:.1f} s)" if "seconds" in r else ""))

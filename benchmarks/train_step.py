@@ -46,33 +46,6 @@ def nnlib_step(batch_size: int, sizes: Sequence[int] = SIZES, lr: float = 0.01) 
     return step
 
 
-def nnlib_step_projected(batch_size: int, sizes: Sequence[int] = SIZES, lr: float = 0.01) -> Callable[[], float]:
-    """:func:`nnlib_step` as it would run with the proposed core change (skip dL/dX of layer 1).
-
-    A projection for the report while the core lacks ``Sequential.backward(input_grad=False)``:
-    the backward pass runs through layers 2..L as usual, then adds layer 1's
-    ``dW = dout^T X`` and ``db = sum_i dout_i`` itself (reading the layer's cached input)
-    instead of also computing ``dout @ W``.
-    """
-    net = make_mlp(sizes, rng=0)
-    loss, opt = SoftmaxCrossEntropyLoss(), SGD(net.parameters(), lr=lr)
-    X, y = batch(batch_size, sizes)
-    first, rest = net[0], net.layers[:0:-1]
-
-    def step() -> float:
-        opt.zero_grad()
-        value = loss.forward(net.forward(X), y)
-        dout = loss.backward()
-        for layer in rest:
-            dout = layer.backward(dout)
-        first.weight.grad += np.matmul(dout.T, first._X)
-        first.bias.grad += dout.sum(axis=0)
-        opt.step()
-        return value
-
-    return step
-
-
 def skips_input_grad() -> bool:
     """Whether ``Sequential.backward`` can skip dL/dX of the first layer (``input_grad=False``)."""
     return "input_grad" in inspect.signature(Sequential.backward).parameters

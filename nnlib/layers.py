@@ -54,6 +54,7 @@ class Linear(Module):
         self.weight = Parameter(gen.uniform(-k, k, size=(self.out_features, n_cols)), "weight")
         self.bias = Parameter(gen.uniform(-k, k, size=self.out_features), "bias") if bias and not absorb_bias else None
         self._X: np.ndarray | None = None
+        self._dW: np.ndarray | None = None
 
     @classmethod
     def from_weights(cls, W: np.ndarray, b: np.ndarray | None = None, absorb_bias: bool = False) -> "Linear":
@@ -80,9 +81,15 @@ class Linear(Module):
         layer.weight.data = W
         return layer
 
-    def forward(self, X: np.ndarray) -> np.ndarray:
-        """(n, in) -> (n, out): ``Z = X W^T + b``, or ``[1, X] W^T`` with absorbed bias."""
-        X = as_float_array(X, "input", ndim=2)
+    accepts_check_finite = True
+
+    def forward(self, X: np.ndarray, check_finite: bool = True) -> np.ndarray:
+        """(n, in) -> (n, out): ``Z = X W^T + b``, or ``[1, X] W^T`` with absorbed bias.
+
+        ``check_finite=False`` skips the NaN/inf check of X (used by ``Sequential`` for
+        internal activations); dtype and shape are always checked.
+        """
+        X = as_float_array(X, "input", ndim=2, finite=check_finite)
         check_shape(X, (None, self.in_features), "input", owner=self)
         self._X = X
         W = self.weight.data
@@ -95,21 +102,34 @@ class Linear(Module):
                 Z += self.bias.data
         return Z
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        """dL/dZ (n, out) -> dL/dX (n, in); accumulates dW (and db) into the parameters' grad."""
+    accepts_input_grad = True
+
+    def backward(self, dout: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
+        """dL/dZ (n, out) -> dL/dX (n, in); accumulates dW (and db) into the parameters' grad.
+
+        With ``input_grad=False`` the product dout @ W is skipped and None is returned.
+        """
         check_cached(self._X, repr(self))
         X = self._X
         dout = as_float_array(dout, "dout", ndim=2, finite=False)
         check_shape(dout, (X.shape[0], self.out_features), "dout", owner=self)
         W = self.weight.data
+        dW = self._dW_buffer()
+        np.matmul(dout.T, X, out=dW)  # into a reused buffer: no new (out, in) array per step
         if self.absorb_bias:
-            self.weight.grad[:, 1:] += np.matmul(dout.T, X)
+            self.weight.grad[:, 1:] += dW
             self.weight.grad[:, 0] += dout.sum(axis=0)
-            return np.matmul(dout, W[:, 1:])
-        self.weight.grad += np.matmul(dout.T, X)
+            return np.matmul(dout, W[:, 1:]) if input_grad else None
+        self.weight.grad += dW
         if self.bias is not None:
             self.bias.grad += dout.sum(axis=0)
-        return np.matmul(dout, W)
+        return np.matmul(dout, W) if input_grad else None
+
+    def _dW_buffer(self) -> np.ndarray:
+        """Scratch array of shape (out, in) for dout^T X, allocated on first use."""
+        if self._dW is None:
+            self._dW = np.empty((self.out_features, self.in_features), dtype=np.float64)
+        return self._dW
 
     def __repr__(self) -> str:
         extra = ", absorb_bias=True" if self.absorb_bias else ("" if self.bias is not None else ", bias=False")

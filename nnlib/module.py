@@ -57,7 +57,14 @@ class Module:
 
     Parameters and submodules are found among the instance attributes (in assignment
     order), and inside lists/tuples of modules.
+
+    Modules whose ``backward`` takes ``input_grad=False`` (skip computing dL/dX, return
+    None; parameter gradients are still accumulated) set ``accepts_input_grad = True``.
     """
+
+    accepts_input_grad: bool = False
+    #: True if ``forward`` takes ``check_finite=False`` (skip the NaN/inf check of its input).
+    accepts_check_finite: bool = False
 
     def forward(self, X: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -115,14 +122,40 @@ class Sequential(Module):
         self.layers = list(layers)
 
     def forward(self, X: np.ndarray) -> np.ndarray:
-        for layer in self.layers:
-            X = layer.forward(X)
+        """Apply the layers in order.
+
+        Only the network input is checked for NaN/inf (by the first layer). Internal
+        activations are not re-checked: they are finite unless something overflowed, and
+        the loss rejects a non-finite network output with a clear message.
+        """
+        for i, layer in enumerate(self.layers):
+            if i and layer.accepts_check_finite:
+                X = layer.forward(X, check_finite=False)
+            else:
+                X = layer.forward(X)
         return X
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        for layer in reversed(self.layers):
+    accepts_input_grad = True
+
+    def backward(self, dout: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
+        """Backpropagate `dout` through all layers; return dL/dX, or None if ``input_grad=False``.
+
+        ``input_grad=False`` lets the first layer skip its input gradient (for a first
+        Linear layer the product dout @ W, a third of its backward cost); ``train`` uses it.
+        """
+        layers = self.layers
+        for layer in layers[:0:-1]:
             dout = layer.backward(dout)
-        return dout
+        if not layers:
+            return dout if input_grad else None
+        first = layers[0]
+        if input_grad:
+            return first.backward(dout)
+        if first.accepts_input_grad:
+            first.backward(dout, input_grad=False)
+        else:
+            first.backward(dout)
+        return None
 
     def __getitem__(self, i: int) -> Module:
         return self.layers[i]

@@ -25,12 +25,21 @@ class SGD:
         if not (isinstance(lr, (int, float, np.floating)) and np.isfinite(lr) and lr > 0):
             raise ValueError(f"lr must be a positive finite number, got {lr!r}")
         self.lr = float(lr)
+        self._bufs: list[np.ndarray] | None = None
 
     def step(self) -> None:
         """One update of every parameter with its current gradient."""
         lr = self.lr
-        for p in self.params:
-            p.data -= lr * p.grad
+        for p, buf in zip(self.params, self._buffers()):
+            np.multiply(p.grad, lr, out=buf)  # lr * grad without a new temporary each step
+            np.subtract(p.data, buf, out=p.data)
+
+    def _buffers(self) -> list[np.ndarray]:
+        """One scratch array per parameter (allocated once, reallocated if a shape changed)."""
+        bufs = self._bufs
+        if bufs is None or any(b.shape != p.grad.shape for b, p in zip(bufs, self.params)):
+            bufs = self._bufs = [np.empty_like(p.grad, dtype=np.float64) for p in self.params]
+        return bufs
 
     def zero_grad(self) -> None:
         """Reset all gradients to zero."""

@@ -75,6 +75,7 @@ def train(
     gen = as_rng(rng)
     opt = optimizer if optimizer is not None else SGD(net.parameters(), lr=lr)
     n = X.shape[0]
+    backward_kwargs = {"input_grad": False} if getattr(net, "accepts_input_grad", False) else {}
     step_losses: list[float] = []
     epoch_losses = np.empty(epochs)
     bar = tqdm(range(epochs), desc="train", unit="epoch", disable=not progress, leave=True)
@@ -83,7 +84,7 @@ def train(
         for idx in minibatches(n, batch_size, gen):
             opt.zero_grad()
             value = loss.forward(net.forward(X[idx]), Y[idx])
-            net.backward(loss.backward())
+            net.backward(loss.backward(), **backward_kwargs)  # dL/dX itself is not needed
             opt.step()
             step_losses.append(value)
             total += value * len(idx)

@@ -119,7 +119,11 @@ def to_sympy(value, symbols: dict, author: bool = False):
         if isinstance(value, (sp.Basic, sp.MatrixBase)):
             return _rename(value, symbols), bool(value.atoms(sp.Float))
         if isinstance(value, (np.ndarray, list, tuple)):
-            arr = np.asarray(value, dtype=float)
+            try:
+                arr = np.asarray(value, dtype=float)
+            except (TypeError, ValueError):
+                raise ParseError("unparsable", "A list answer must be a matrix of numbers; "
+                                               "write a formula as one string.") from None
             if arr.ndim == 1:
                 arr = arr[:, None]
             if arr.ndim != 2:
@@ -161,8 +165,11 @@ def _rename(expr, symbols: dict):
 
 def error_verdict(exc: ParseError, q: Question) -> Verdict:
     if exc.kind == "unknown":
-        return Verdict(False, "unparsable",
-                       f"{exc.message} The names you can use here are: {q.known()}.",
+        # listing the names would give the answer away when it is a single name
+        bare = isinstance(q.expected, (sp.Symbol, sp.MatrixSymbol))
+        hint = ("Use only the names defined in the question." if bare
+                else f"The names you can use here are: {q.known()}.")
+        return Verdict(False, "unparsable", f"{exc.message} {hint}",
                        {"unknown_names": getattr(exc, "names", [])})
     if exc.kind == "shape":
         return Verdict(False, "shape", exc.message + " Check the order of the factors "

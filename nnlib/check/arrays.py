@@ -22,8 +22,13 @@ def _as_array(value, what: str) -> np.ndarray:
     return arr
 
 
+def _close(a, b, rtol, atol) -> np.ndarray:
+    """Entrywise |a - b| <= atol + rtol |b|; equal infinities and nan/nan also match."""
+    return (a == b) | (np.abs(a - b) <= atol + rtol * np.abs(b)) | (np.isnan(a) & np.isnan(b))
+
+
 def _allclose(a, b, rtol, atol) -> bool:
-    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= atol + rtol * np.abs(b)))
+    return a.shape == b.shape and bool(np.all(_close(a, b, rtol, atol)))
 
 
 def _ratio(a, b, rtol, atol) -> float | None:
@@ -63,7 +68,7 @@ def _one(actual, expected, rtol: float, atol: float) -> Verdict:
         return Verdict(False, "sign", FEEDBACK["sign"])
     if _ratio(actual, expected, rtol, atol) is not None:
         return Verdict(False, "factor", FEEDBACK["factor"])
-    wrong = np.abs(actual - expected) > atol + rtol * np.abs(expected)
+    wrong = ~_close(actual, expected, rtol, atol)
     idx = tuple(int(i) for i in np.argwhere(wrong)[0]) if wrong.ndim else ()
     return Verdict(False, "other", f"Your values differ from the expected ones in "
                                    f"{int(wrong.sum())} of {actual.size} entries"
@@ -108,9 +113,11 @@ def check_values(actual, expected, rtol: float = 1e-9, atol: float = 1e-12) -> V
             return Verdict(False, "shape", f"Your function should return {len(expected)} "
                                            f"values, got {got}.")
         for i, (a, e) in enumerate(zip(actual, expected)):
-            v = _one(a, e, rtol, atol)
+            with np.errstate(all="ignore"):
+                v = _one(a, e, rtol, atol)
             if not v:
                 return Verdict(False, v.diagnosis, f"Item {i} of your result: {v.feedback}",
                                {"item": i})
         return Verdict(True)
-    return _one(actual, expected, rtol, atol)
+    with np.errstate(all="ignore"):   # inf - inf in matching non-finite entries
+        return _one(actual, expected, rtol, atol)

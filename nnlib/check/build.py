@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
@@ -52,7 +52,6 @@ class Built:
 
     expr: object
     inexact: bool = False
-    names: set = field(default_factory=set)
 
 
 class _Builder:

@@ -88,10 +88,11 @@ def _constant_ratio(sv, ev, rtol) -> float | None:
     mask = np.abs(ev) > 1e-8
     if not mask.any() or np.any(np.abs(sv[~mask]) > 1e-8):
         return None
-    ratio = sv[mask] / ev[mask]
-    c = float(np.median(ratio))
-    if np.allclose(ratio, c, rtol=1e-7, atol=1e-12):
-        return c
+    with np.errstate(all="ignore"):
+        ratio = sv[mask] / ev[mask]
+        c = float(np.median(ratio))
+        if np.isfinite(c) and np.allclose(ratio, c, rtol=1e-7, atol=1e-12):
+            return c
     return None
 
 

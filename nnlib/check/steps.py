@@ -5,7 +5,7 @@ import sympy as sp
 
 from .answer import (NOT_ATTEMPTED, Question, freeze_shapes, error_verdict, safe_judge,
                      names_in, not_attempted, split_names, to_sympy)
-from .build import is_matrix
+from .build import is_matrix, split_name
 from .parse import ParseError
 from .verdict import StepsVerdict, Verdict
 
@@ -20,8 +20,9 @@ def _step_names(steps, expected, subs) -> tuple[str, ...]:
                 pass  # reported when that step is built
         elif isinstance(text, (sp.Basic, sp.MatrixBase)):
             names.update(dict.fromkeys(sorted(str(s) for s in text.free_symbols)))
-    names.update(dict.fromkeys(subs))
-    return tuple(names)
+    names.update(dict.fromkeys(str(k) for k in subs))
+    # "wx" typed for w*x is not a new variable when w and x are used elsewhere
+    return tuple(n for n in names if not split_name(n, set(names) - {n}))
 
 
 def _substitute(expr, values: dict):

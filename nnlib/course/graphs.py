@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from nnlib.autodiff import topological_order
+
 __all__ = ["graph_nodes", "draw_graph"]
 
 _OP_TEXT = {"+": "+", "-": "\u2212", "*": "\u00d7", "/": "/", "**": "^", "neg": "\u2212",
@@ -31,22 +33,8 @@ def _op_text(node: Any) -> str:
     return _OP_TEXT.get(node._op, node._op)
 
 
-def graph_nodes(out: Any) -> list:
-    """All Values that `out` depends on (including `out`), operands before results."""
-    order: list = []
-    seen: set[int] = set()
-    stack = [(out, False)]
-    while stack:
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        stack.extend((c, False) for c in reversed(node._prev))
-    return order
+#: All Values that `out` depends on (including `out`), operands before results.
+graph_nodes = topological_order
 
 
 def _columns(order: list) -> dict[int, int]:

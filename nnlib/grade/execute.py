@@ -19,7 +19,7 @@ from typing import Any
 
 import nbformat
 from jupyter_client.kernelspec import KernelSpec
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager, KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -42,8 +42,8 @@ class RunResult:
     seconds: float = 0.0
 
 
-class _SandboxKernelManager(KernelManager):
-    """A KernelManager whose kernel command goes through the sandbox wrapper."""
+class _SandboxKernelManager(AsyncKernelManager):
+    """An AsyncKernelManager whose kernel command goes through the sandbox wrapper."""
 
     def __init__(self, wrapper: list[str], uid: int | None, **kw: Any) -> None:
         super().__init__(**kw)
@@ -123,10 +123,6 @@ def run_notebook(nb: Any, names: list[str], limits: Limits, timeout: float) -> R
         pid = _kernel_pid(km)
         kill_all(pid, uid)
         _reap(km)
-        try:
-            km.cleanup_resources()
-        except Exception:
-            pass
         shutil.rmtree(scratch, ignore_errors=True)
     if client.truncated:
         notes.append(f"output truncated: more than {MAX_OUTPUT_BYTES // 2**20} MB printed")

@@ -73,9 +73,13 @@ def cache_key(sub: Submission, questions: list[Any], settings: Settings) -> str:
     return digest.hexdigest()[:24]
 
 
+def safe_name(name: str) -> str:
+    """``name`` with every character but letters, digits, ``-_.`` replaced by ``_``."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "_"
+
+
 def cache_path(cache_dir: Path, sub: Submission, key: str) -> Path:
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in f"{sub.student}__{sub.lesson}")
-    return cache_dir / f"{safe}__{key}.json"
+    return cache_dir / f"{safe_name(sub.student + '__' + sub.lesson)}__{key}.json"
 
 
 def read_cached(path: Path) -> dict[str, Any] | None:

@@ -50,11 +50,10 @@ def _pool(fn: Callable[..., Any], args: Sequence[tuple], jobs: int) -> Iterator[
 
 def _dask(fn: Callable[..., Any], args: Sequence[tuple], address: str) -> Iterator[tuple[int, Any]]:
     try:
-        from distributed import Client, as_completed as dask_completed
+        from distributed import Client
     except ImportError:
         raise ImportError("--dask needs the optional extra: pip install 'nnlib[dask]'") from None
     with Client(address, set_as_default=False) as client:
         futures = [client.submit(fn, *a, pure=False) for a in args]
-        index = {f.key: i for i, f in enumerate(futures)}
-        for future in dask_completed(futures):
-            yield index[future.key], future.result()
+        for i, future in enumerate(futures):      # all run at once; collected in order
+            yield i, future.result()

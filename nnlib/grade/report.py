@@ -19,7 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterable
 
-from .job import write_atomic
+from .job import safe_name, write_atomic
 from .regrade import CORRECT, ERROR, NOT_ATTEMPTED
 
 GRADEBOOK_FIELDS = ["student", "lesson", "exercise", "points", "max_points", "status"]
@@ -146,11 +146,7 @@ def write_reports(results: list[dict[str, Any]], out: Path) -> dict[str, Path]:
     for res in results:
         by_student[res["student"]].append(res)
     for student, res in by_student.items():
-        write_atomic(out / "feedback" / f"{_safe(student)}.md", feedback_markdown(student, res))
+        write_atomic(out / "feedback" / f"{safe_name(student)}.md", feedback_markdown(student, res))
     write_atomic(paths["report"], summary_markdown(rows, results))
     write_atomic(paths["histogram"], histogram_png([per["total"] for per in totals.values()]))
     return paths
-
-
-def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "_"

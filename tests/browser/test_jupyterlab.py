@@ -42,16 +42,17 @@ _CONTRAST_JS = """
 
 
 def _exercise():
-    """The first scalar exercise of the earliest lesson that has one: (notebook, question)."""
+    """The first scalar exercise with LaTeX in its prompt, in the earliest lesson: (notebook, question)."""
     bank = load_bank()
     notebooks = {p.stem: p.name for p in (ROOT / "course").glob("*.ipynb")}
     candidates = [q for q in bank.values()
-                  if q.kind in ("expr", "number") and q.expected.strip() not in ("0", "")]
+                  if q.kind in ("expr", "number") and q.expected.strip() not in ("0", "")
+                  and "$" in q.prompt]
     for q in sorted(candidates, key=lambda q: (q.lesson, q.id)):
         stem = next((s for s in notebooks if s.startswith(f"{int(q.lesson):02d}_")), None)
         if stem:
             return notebooks[stem], q
-    pytest.fail("no course notebook with a scalar exercise found")
+    pytest.fail("no course notebook with a scalar exercise whose prompt has LaTeX")
 
 
 def _open(page, lab, name: str) -> None:
@@ -121,6 +122,9 @@ def test_student_runs_lesson_and_answers_exercise(page, lab):
     out.scroll_into_view_if_needed()
     text = out.inner_text()
     assert "✓" in text and re.search(r"correct", text, re.I), text
+    # LaTeX in the feedback (the question's prompt) is typeset by MathJax, not shown raw.
+    assert out.locator("mjx-container").count() >= 1, "LaTeX in the feedback was not typeset"
+    assert "$" not in text, text
     page.screenshot(path=str(ARTIFACTS / "02_correct_light.png"))
     assert page.evaluate(_CONTRAST_JS, out.element_handle()) >= MIN_CONTRAST
 

@@ -1,4 +1,6 @@
 """The public API of nnlib.check: the examples of the issue, verdict objects, errors."""
+import doctest
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -147,3 +149,23 @@ def test_unreal_constants_give_a_verdict():
     assert not v and v.diagnosis == "other" and "real number" in v.feedback
     v = check("log(x - x)", expected="x")
     assert not v and "undefined" in v.feedback
+
+
+@pytest.mark.parametrize("answer", [["x", "y"], [[1, 2], [3]], {"a": 1}, object(), True,
+                                    float("nan"), np.ones((2, 2, 2))])
+def test_odd_answer_types_give_a_verdict(answer):
+    v = check(answer, expected="x")
+    assert not v and v.diagnosis in ("unparsable", "shape") and v.feedback
+
+
+@pytest.mark.parametrize("module", ["nnlib.check", "nnlib.check.answer"])
+def test_docstring_examples(module):
+    import importlib
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_unknown_name_message_does_not_list_a_single_name_answer():
+    v = check("K", expected="k", variables="k m")
+    assert v.diagnosis == "unparsable" and "'K'" in v.feedback
+    assert "k," not in v.feedback and " k." not in v.feedback

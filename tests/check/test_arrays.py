@@ -61,3 +61,10 @@ def test_input_not_mutated():
     a, e = A.copy(), A.copy()
     check_values(a, e)
     assert np.array_equal(a, A) and np.array_equal(e, A)
+
+
+def test_matching_infinities_and_huge_values_do_not_warn():
+    # pytest turns RuntimeWarnings raised in nnlib modules into errors (pyproject)
+    inf = np.array([np.inf, 1.0, -np.inf])
+    assert check_values(inf, inf)
+    assert check_values(np.array([1e308, -1e308]), np.array([-1e308, 1e308])).diagnosis == "sign"

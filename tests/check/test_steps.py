@@ -71,3 +71,9 @@ def test_bad_input():
     assert check_steps(42).diagnosis == "unparsable"
     v = check_steps(["x", "y +"])
     assert v.first_error == 1 and v.diagnosis == "unparsable"
+
+
+def test_run_together_names_are_split_in_steps():
+    v = check_steps(["d/dw (1/2)*(sigma(w*x + b) - c)**2",
+                     "(sigma(wx + b) - c) σ(wx + b)(1 - σ(wx + b)) x"])
+    assert v, v

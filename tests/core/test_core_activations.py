@@ -146,3 +146,70 @@ def test_parameter_validation():
         LeakyReLU(-0.1)
     with pytest.raises(ValueError, match="alpha"):
         ELU(0.0)
+
+
+# --- scalars and 0-d arrays (sigmoid once failed with "return arrays must be of ArrayType") ---
+
+SCALAR_KINDS = {
+    "0-d array": lambda z: np.array(z),
+    "python float": float,
+    "numpy float64": np.float64,
+    "1-element array": lambda z: np.array([z]),
+}
+
+
+@pytest.mark.parametrize("kind", list(SCALAR_KINDS))
+@pytest.mark.parametrize("name", list(REFERENCE))
+def test_f_and_df_accept_scalars_and_0d(name, kind):
+    act = ACTIVATION_FACTORIES[name]()
+    f_ref, df_ref = REFERENCE[name]
+    for z in (-5.0, -0.7, 0.0, 2.5):
+        x = SCALAR_KINDS[kind](z)
+        for got, want in ((act.f(x), f_ref(z)), (act.df(x), df_ref(z))):
+            assert np.shape(got) == np.shape(x)
+            assert float(np.ravel(got)[0]) == pytest.approx(want, rel=1e-12, abs=1e-300)
+
+
+@pytest.mark.parametrize("kind", ["0-d array", "1-element array"])
+@pytest.mark.parametrize("name", list(REFERENCE))
+def test_forward_backward_keep_0d_and_1_element_shapes(name, kind):
+    act = ACTIVATION_FACTORIES[name]()
+    f_ref, df_ref = REFERENCE[name]
+    for z in (-5.0, 0.4):
+        x = SCALAR_KINDS[kind](z)
+        A = act.forward(x)
+        G = act.backward(SCALAR_KINDS[kind](2.0))
+        assert isinstance(A, np.ndarray) and A.shape == x.shape
+        assert isinstance(G, np.ndarray) and G.shape == x.shape
+        assert float(np.ravel(A)[0]) == pytest.approx(f_ref(z), rel=1e-12)
+        assert float(np.ravel(G)[0]) == pytest.approx(2.0 * df_ref(z), rel=1e-12)
+
+
+def test_sigmoid_function_scalars_match_math():
+    from nnlib import sigmoid
+
+    # sigma(-5) = 1 / (1 + e^5) = e^-5 / (1 + e^-5)
+    want = 1.0 / (1.0 + math.exp(5.0))
+    assert isinstance(sigmoid(np.array(-5.0)), np.ndarray) and sigmoid(np.array(-5.0)).shape == ()
+    assert float(sigmoid(np.array(-5.0))) == pytest.approx(want, rel=1e-14)
+    assert float(sigmoid(-5.0)) == pytest.approx(want, rel=1e-14)
+    assert float(sigmoid(-5)) == pytest.approx(want, rel=1e-14)  # int input: computed in float64
+    # far tails without overflow: sigma(-800) = e^-800 / (1 + e^-800) ~ e^-800 underflows to 0.0
+    assert float(sigmoid(-800.0)) == 0.0 and float(sigmoid(800.0)) == 1.0
+
+
+# --- ReLU backward: fast multiply must equal np.where exactly, and never produce -0.0 ---
+
+
+def test_relu_backward_bit_identical_to_where_and_no_negative_zero():
+    rng = np.random.default_rng(7)
+    Z = rng.standard_normal((64, 33))
+    Z[0, :5] = 0.0  # the kink: gradient 0 there
+    dout = rng.standard_normal(Z.shape)
+    relu = ReLU()
+    relu.forward(Z)
+    G = relu.backward(dout)
+    want = np.where(Z > 0, dout, 0.0)
+    assert np.array_equal(G, want)
+    assert np.array_equal(np.signbit(G), np.signbit(want))  # same sign bits: no -0.0 where Z <= 0
+    assert not np.signbit(G[Z <= 0]).any()

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from core_cases import INPUT_SHAPES, MODULE_FACTORIES
 
-from nnlib import Linear, Parameter, ReLU, Sequential, Sigmoid
+from nnlib import Linear, Module, Parameter, ReLU, Sequential, Sigmoid
 
 
 @pytest.mark.parametrize("shape", INPUT_SHAPES, ids=str)
@@ -169,3 +169,56 @@ def test_shared_parameter_listed_once():
     layer = Linear(2, 2, rng=0)
     net = Sequential(layer, Sigmoid(), layer)
     assert len(net.parameters()) == 2
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Sequential(Linear(3, 4, rng=0), ReLU(), Linear(4, 2, rng=1)),
+        lambda: Sequential(Sigmoid(), Linear(3, 2, absorb_bias=True, rng=2)),
+        lambda: Sequential(Sequential(Linear(3, 3, rng=3), Sigmoid()), Linear(3, 2, rng=4)),
+    ],
+    ids=["linear-first", "activation-first", "nested"],
+)
+def test_skipping_the_input_gradient_keeps_parameter_gradients(make):
+    rng = np.random.default_rng(5)
+    X, dout = rng.standard_normal((4, 3)), rng.standard_normal((4, 2))
+    full, skip = make(), make()
+    assert full.forward(X).shape == skip.forward(X).shape == (4, 2)
+    assert full.backward(dout).shape == X.shape
+    assert skip.backward(dout, input_grad=False) is None
+    for (name, p), (_, q) in zip(full.named_parameters(), skip.named_parameters()):
+        np.testing.assert_array_equal(p.grad, q.grad, err_msg=name)
+
+
+# --- Sequential checks only the network input for NaN/inf; the loss catches overflow ---
+
+
+def test_sequential_rejects_non_finite_network_input():
+    net = Sequential(Linear(3, 4, rng=0), ReLU(), Linear(4, 2, rng=1))
+    with pytest.raises(ValueError, match="input contains 1 non-finite"):
+        net.forward(np.array([[1.0, np.nan, 0.0]]))
+
+
+def test_internal_overflow_is_reported_by_the_loss():
+    from nnlib import SoftmaxCrossEntropyLoss
+
+    # 1e200 * 1e200 = inf in float64 (max ~1.8e308): the hidden activation overflows
+    net = Sequential(Linear.from_weights([[1e200]], [0.0]), ReLU(), Linear.from_weights([[1.0], [-1.0]], [0.0, 0.0]))
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = net.forward(np.array([[1e200]]))
+    assert not np.isfinite(out).any()  # not re-checked inside the network ...
+    with pytest.raises(ValueError, match="Y_hat contains 2 non-finite"):  # ... but the loss rejects it
+        SoftmaxCrossEntropyLoss().forward(out, np.array([0]))
+
+
+def test_sequential_still_checks_internal_shapes_and_custom_modules():
+    with pytest.raises(ValueError, match=r"Linear\(5, 2\) expects input of shape \(n, 5\), got \(1, 4\)"):
+        Sequential(Linear(3, 4, rng=0), ReLU(), Linear(5, 2, rng=1)).forward(np.ones((1, 3)))
+
+    class Double(Module):  # a user module without the check_finite keyword
+        def forward(self, X):
+            return 2.0 * X
+
+    out = Sequential(Linear.from_weights([[1.0, 2.0]], [0.5]), Double()).forward(np.array([[1.0, 1.0]]))
+    assert out.tolist() == [[2.0 * (1.0 + 2.0 + 0.5)]]

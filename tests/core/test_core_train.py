@@ -116,3 +116,33 @@ def test_train_input_errors():
         train(_net(), MSELoss(), X, Y[:5], epochs=1, progress=False)
     with pytest.raises(ValueError, match="epochs"):
         train(_net(), MSELoss(), X, Y, epochs=0, progress=False)
+
+
+def test_train_equals_the_written_out_loop():
+    """train() (which skips dL/dX of the first layer) does exactly the notes' SGD loop."""
+    X, Y = _problem()
+    history = train(_net(2), MSELoss(), X, Y, epochs=2, batch_size=10, lr=0.1, rng=7, progress=False)
+    net, loss, rng = _net(2), MSELoss(), np.random.default_rng(7)
+    opt, losses = SGD(net.parameters(), lr=0.1), []
+    for _ in range(2):
+        for idx in minibatches(len(X), 10, rng):
+            net.zero_grad()
+            losses.append(loss(net(X[idx]), Y[idx]))
+            net.backward(loss.backward())
+            opt.step()
+    np.testing.assert_array_equal(history.losses, losses)
+
+
+def test_sgd_in_place_update_is_bit_identical_over_several_steps():
+    rng = np.random.default_rng(3)
+    p, q = Parameter(rng.standard_normal((4, 3)), "W"), Parameter(rng.standard_normal(5), "b")
+    data_before = p.data
+    opt = SGD([p, q], lr=0.37)
+    want_p, want_q = p.data.copy(), q.data.copy()
+    for _ in range(3):
+        p.grad[...] = rng.standard_normal(p.shape)
+        q.grad[...] = rng.standard_normal(q.shape)
+        want_p, want_q = want_p - 0.37 * p.grad, want_q - 0.37 * q.grad
+        opt.step()
+        assert np.array_equal(p.data, want_p) and np.array_equal(q.data, want_q)
+    assert p.data is data_before  # updated in place, no new array

@@ -1,0 +1,60 @@
+"""The ``nnlib-grade`` command end to end on a tiny class (zip input, all outputs)."""
+from __future__ import annotations
+
+import csv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import nbfactory as f
+from nnlib.grade.cli import main
+
+
+@pytest.fixture
+def class_zip(tmp_path: Path) -> Path:
+    root = tmp_path / "class"
+    f.write(root, "ann", f.GOOD)
+    f.write(root, "ben", ["answer_90_1 = 0.25", "answer_90_2 = 'x'", f.STUB[2]])
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in root.rglob("*.ipynb"):
+            zf.write(path, Path("export") / path.relative_to(root))
+    return archive
+
+
+def test_cli_writes_every_output(class_zip, private_bank, tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main([str(class_zip), "--out", str(out), "--answers", str(private_bank),
+                 "--timeout", "20", "--memory", "1536", "--jobs", "2", "--no-progress"])
+    assert code == 0
+    rows = list(csv.DictReader(open(out / "gradebook.csv", encoding="utf-8")))
+    assert [(r["student"], r["exercise"], r["points"], r["status"]) for r in rows] == [
+        ("ann", "90.1", "1", "correct"), ("ann", "90.2", "2", "correct"),
+        ("ann", "90.3", "3", "correct"), ("ben", "90.1", "1", "correct"),
+        ("ben", "90.2", "0", "incorrect"), ("ben", "90.3", "0", "not attempted")]
+    wide = list(csv.DictReader(open(out / "summary.csv", encoding="utf-8")))
+    assert wide == [{"student": "ann", "90_grading_fixture": "6", "total": "6"},
+                    {"student": "ben", "90_grading_fixture": "1", "total": "1"}]
+    feedback = (out / "feedback" / "ben.md").read_text(encoding="utf-8")
+    assert "✓ **90.1**" in feedback and "✗ **90.2**" in feedback
+    assert "| 90.1 | 2 | 2 | 2 |" in (out / "report.md").read_text(encoding="utf-8")
+    assert (out / "histogram.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "graded 2 of 2" in capsys.readouterr().out
+
+
+def test_cli_rejects_bad_arguments(tmp_path, private_bank, capsys):
+    assert main([str(tmp_path / "missing"), "--out", str(tmp_path / "o"),
+                 "--answers", str(private_bank)]) == 2
+    assert "submissions not found" in capsys.readouterr().err
+    assert main([str(tmp_path), "--out", str(tmp_path / "o"), "--jobs", "0"]) == 2
+    assert main([str(tmp_path), "--out", str(tmp_path / "o"),
+                 "--answers", str(tmp_path / "nope.toml")]) == 2
+
+
+def test_zip_with_unsafe_path_is_refused(tmp_path):
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("../../etc/x/lesson.ipynb", "{}")
+    assert main([str(archive), "--out", str(tmp_path / "o"), "--answers",
+                 str(f.BANK)]) == 2
