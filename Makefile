@@ -10,7 +10,7 @@ export PYTHONHASHSEED := 0
 PYTEST := $(BIN)/python -m pytest
 NBVAL  := --dist loadfile --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg -p no:cacheprovider
 
-.PHONY: setup lab test test-unit test-notebooks course bench constraints clean browser
+.PHONY: setup lab test course notebooks bench constraints clean browser
 
 setup: $(STAMP)
 
@@ -32,6 +32,12 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=course $(ROOTFLAG)
 
 course: $(STAMP)
+	$(BIN)/python -m nnlib.course build
+
+# Re-execute every master notebook (after changing display, feedback or errata text) and
+# regenerate the student notebooks from them.
+notebooks: $(STAMP)
+	ls solutions/*.ipynb | xargs -P 2 -n 1 $(BIN)/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN --ExecutePreprocessor.record_timing=False
 	$(BIN)/python -m nnlib.course build
 
 browser: $(STAMP)
