@@ -8,6 +8,19 @@ separate sandboxed process), ``job`` (one submission + cache), ``parallel`` (thr
 Dask), ``report`` (gradebook, LMS summary, feedback, report, histogram), ``runner``
 (a whole folder), ``cli``.
 """
-from .runner import grade_folder
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["grade_folder"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy: the sandbox wrapper and the code runner start as `python -m nnlib.grade.<module>`
+    # for every submission; importing the runner (nbclient, nbformat, ...) here would add
+    # about a second to each of those processes.
+    if name == "grade_folder":
+        from .runner import grade_folder
+
+        return grade_folder
+    raise AttributeError(f"module 'nnlib.grade' has no attribute {name!r}")
