@@ -76,7 +76,7 @@ class Question:
         """
         from nnlib import check as checker
 
-        rtol = DEFAULT_RTOL if self.rtol is None else self.rtol
+        rtol = self.tolerance
         if self.kind == "steps":
             if isinstance(value, str) or not isinstance(value, (list, tuple)):
                 raise TypeError(f"question {self.id}: a derivation is a list of step "
@@ -89,13 +89,24 @@ class Question:
         return checker.check(value, self.expected, variables=self.variables,
                              shapes=self.shapes, rtol=rtol)
 
+    @property
+    def tolerance(self) -> float:
+        """Relative tolerance for numbers and code outputs: ``rtol`` or the default."""
+        return DEFAULT_RTOL if self.rtol is None else float(self.rtol)
+
+    def code_cases(self) -> list[tuple]:
+        """The seeded inputs of a ``code`` question, each as a tuple of arguments.
+
+        The same inputs for the student's kernel and for the grader (seed ``CASES_SEED``).
+        """
+        cases = resolve(self.cases)(np.random.default_rng(CASES_SEED))
+        return [args if isinstance(args, tuple) else (args,) for args in cases]
+
     def _check_code(self, value: Any, checker, rtol: float) -> Any:
         reference = resolve(self.reference)
         student = _as_function(value, reference.__name__)
-        cases = resolve(self.cases)(np.random.default_rng(CASES_SEED))
         verdict = None
-        for number, args in enumerate(cases, start=1):
-            args = args if isinstance(args, tuple) else (args,)
+        for number, args in enumerate(self.code_cases(), start=1):
             expected = reference(*_copy(args))
             try:
                 actual = student(*_copy(args))

@@ -71,13 +71,12 @@ def _without_expected(feedback: str, q: Any) -> str:
 def _check_code(q: Any, source: Any, limits: Limits, timeout: float) -> tuple[bool, str]:
     if not isinstance(source, str):
         return False, "the answer is not a function"
-    from nnlib.course.bank import CASES_SEED, DEFAULT_RTOL, resolve
+    from nnlib.course.bank import resolve
 
     reference = resolve(q.reference)
-    cases = [args if isinstance(args, tuple) else (args,)
-             for args in resolve(q.cases)(np.random.default_rng(CASES_SEED))]
+    cases = q.code_cases()
     outputs = run_code(source, cases, limits, timeout, preferred=reference.__name__)
-    rtol = DEFAULT_RTOL if q.rtol is None else float(q.rtol)
+    rtol = q.tolerance
     for i, (args, out) in enumerate(zip(cases, outputs)):
         if isinstance(out, CodeRunError) and str(out).startswith("NotImplementedError"):
             raise _NotAttempted()
