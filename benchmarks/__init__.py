@@ -6,3 +6,11 @@
 * :mod:`benchmarks.machine` - CPU, cores, numpy/BLAS and torch configuration.
 * :mod:`benchmarks.external` - optional ``bench_check.py`` / ``bench_grade.py`` written by others.
 """
+import os
+
+# OpenBLAS worker threads keep spinning (sched_yield) for up to 2^28 cycles (~0.1 s) after
+# each product before they sleep. With more than one thread, that steals the second core
+# from PyTorch's OpenMP threads measured right after numpy in the same process and made
+# torch look 2x slower than it is. 2^4 cycles lets them sleep at once. Must be set before
+# numpy is imported, hence here; an explicit setting in the environment wins.
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")

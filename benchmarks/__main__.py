@@ -31,23 +31,22 @@ def _has_torch() -> bool:
     return True
 
 
-def time_steps(batch_sizes: list[int], threads: list[int], rounds: int) -> list[dict[str, Any]]:
-    """One row per (threads, batch size): seconds per step of nnlib, torch, and the GEMMs alone."""
+def time_steps(batch_sizes: list[int], threads: list[int], dtypes: list[str], rounds: int) -> list[dict[str, Any]]:
+    """One row per (dtype, threads, batch size): seconds per step of nnlib, torch, and the GEMMs alone."""
     rows = []
     for n_threads in threads:
         limiter = train_step.set_threads(n_threads)
         try:
-            for B in batch_sizes:
+            for dtype, B in ((d, B) for d in dtypes for B in batch_sizes):
                 fns = {
-                    "nnlib": train_step.nnlib_step(B),
-                    "gemm_needed": train_step.gemm_step(B),
-                    "gemm_nnlib": train_step.gemm_step(B, input_grad=True),
+                    "nnlib": train_step.nnlib_step(B, dtype=dtype),
+                    "gemm_needed": train_step.gemm_step(B, dtype=dtype),
                 }
                 if _has_torch():
-                    fns["torch"] = train_step.torch_step(B)
-                    fns["torch_gemm"] = train_step.torch_gemm_step(B)
+                    fns["torch"] = train_step.torch_step(B, dtype=dtype)
+                    fns["torch_gemm"] = train_step.torch_gemm_step(B, dtype=dtype)
                 t = interleaved(fns, rounds=rounds)
-                row: dict[str, Any] = {"threads": n_threads, "batch_size": B, "seconds": t}
+                row: dict[str, Any] = {"dtype": dtype, "threads": n_threads, "batch_size": B, "seconds": t}
                 med = {k: v[STAT] for k, v in t.items()}
                 row["gemm_fraction"] = med["gemm_needed"] / med["nnlib"]
                 row["nnlib_gflops"] = train_step.gemm_count(B) / med["nnlib"] / 1e9
@@ -55,8 +54,11 @@ def time_steps(batch_sizes: list[int], threads: list[int], rounds: int) -> list[
                     row["nnlib_over_torch"] = med["nnlib"] / med["torch"]
                     row["torch_gemm_fraction"] = med["gemm_needed"] / med["torch"]
                     row["numpy_gemm_over_torch_gemm"] = med["gemm_needed"] / med["torch_gemm"]
+                    # nnlib's own work (step minus its GEMMs) on torch's BLAS, over torch's step
+                    row["nnlib_over_torch_same_blas"] = (
+                        med["nnlib"] - med["gemm_needed"] + med["torch_gemm"]) / med["torch"]
                 rows.append(row)
-                print(f"  timed threads={n_threads} batch={B}", flush=True)
+                print(f"  timed {dtype} threads={n_threads} batch={B}", flush=True)
         finally:
             if limiter is not None:
                 limiter.restore_original_limits()
@@ -64,8 +66,8 @@ def time_steps(batch_sizes: list[int], threads: list[int], rounds: int) -> list[
 
 
 def print_table(rows: list[dict[str, Any]], mem: list[dict[str, Any]]) -> None:
-    print("\nOne SGD step, 784-256-128-10 ReLU MLP, softmax CE, float64 (fastest of interleaved rounds)")
-    head = f"{'threads':>7} {'batch':>6} {'nnlib ms':>9} {'torch ms':>9} {'GEMM ms':>8} {'nnlib/torch':>11} {'GEMM/nnlib':>10} {'GEMM/torch':>10} {'np/torch GEMM':>13}"
+    print("\nOne SGD step, 784-256-128-10 ReLU MLP, softmax CE (fastest of interleaved rounds)")
+    head = f"{'dtype':>7} {'threads':>7} {'batch':>6} {'nnlib ms':>9} {'torch ms':>9} {'GEMM ms':>8} {'nnlib/torch':>11} {'GEMM/nnlib':>10} {'GEMM/torch':>10} {'np/torch GEMM':>13} {'same BLAS':>9}"
     print(head)
     print("-" * len(head))
     for r in rows:
@@ -74,36 +76,40 @@ def print_table(rows: list[dict[str, Any]], mem: list[dict[str, Any]]) -> None:
         ratio = f"{r['nnlib_over_torch']:11.2f}" if "nnlib_over_torch" in r else f"{'-':>11}"
         tfrac = f"{r['torch_gemm_fraction']:10.0%}" if "torch_gemm_fraction" in r else f"{'-':>10}"
         blas = f"{r['numpy_gemm_over_torch_gemm']:13.2f}" if "numpy_gemm_over_torch_gemm" in r else f"{'-':>13}"
+        same = f"{r['nnlib_over_torch_same_blas']:9.2f}" if "nnlib_over_torch_same_blas" in r else f"{'-':>9}"
         print(
-            f"{r['threads']:>7} {r['batch_size']:>6} {s['nnlib'][STAT] * 1e3:9.2f} {torch_ms} "
-            f"{s['gemm_needed'][STAT] * 1e3:8.2f} {ratio} {r['gemm_fraction']:10.0%} {tfrac} {blas}"
+            f"{r['dtype']:>7} {r['threads']:>7} {r['batch_size']:>6} {s['nnlib'][STAT] * 1e3:9.2f} {torch_ms} "
+            f"{s['gemm_needed'][STAT] * 1e3:8.2f} {ratio} {r['gemm_fraction']:10.0%} {tfrac} {blas} {same}"
         )
     print("GEMM = the 8 matrix products a step needs (no input gradient), numpy, preallocated outputs;")
-    print("np/torch GEMM = the same products with numpy's BLAS over torch.matmul (the BLAS gap nnlib cannot close).")
+    print("np/torch GEMM = the same products with numpy's BLAS over torch.matmul (the BLAS gap nnlib cannot close);")
+    print("same BLAS = (nnlib - GEMM + torch's GEMM) / torch: nnlib's own work as if numpy had torch's BLAS.")
     print("\nPeak memory of one nnlib step (tracemalloc) vs activations + gradients it must hold")
     for m in mem:
-        print(f"  batch {m['batch_size']:>5}: peak {m['peak_bytes'] / 1e6:6.2f} MB, needed {m['needed_bytes'] / 1e6:6.2f} MB, ratio {m['ratio']:.2f}")
+        print(f"  {m['dtype']} batch {m['batch_size']:>5}: peak {m['peak_bytes'] / 1e6:6.2f} MB, needed {m['needed_bytes'] / 1e6:6.2f} MB, ratio {m['ratio']:.2f}")
 
 
 def plot(rows: list[dict[str, Any]], path: Path) -> None:
-    """Time per step vs batch size (log-log), one line per library and thread count."""
+    """Time per step vs batch size (log-log): one panel per dtype, one line per library and thread count."""
     import matplotlib
 
-    matplotlib.use("Agg")
+    matplotlib.use("Agg")  # a script writing a PNG file, not a notebook
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6, 4))
+    dtypes = list(dict.fromkeys(r["dtype"] for r in rows))
+    fig, axes = plt.subplots(1, len(dtypes), figsize=(6 * len(dtypes), 4), sharey=True, squeeze=False)
     series = (("nnlib", "nnlib", "C0", "o"), ("torch", "PyTorch", "C1", "s"), ("gemm_needed", "GEMM bound", "C2", ""))
-    for n_threads, ls in zip(sorted({r["threads"] for r in rows}), ("-", "--", ":")):
-        sub = [r for r in rows if r["threads"] == n_threads]
-        B = [r["batch_size"] for r in sub]
-        for key, label, color, marker in series:
-            if key in sub[0]["seconds"]:
-                ax.plot(B, [r["seconds"][key][STAT] * 1e3 for r in sub], ls=ls, color=color, marker=marker,
-                        label=f"{label}, {n_threads} thread{'s' if n_threads > 1 else ''}")
-    ax.set(xscale="log", yscale="log", xlabel="batch size", ylabel="ms per training step",
-           title="784-256-128-10 MLP, float64 SGD step")
-    ax.legend(fontsize=7)
+    for ax, dtype in zip(axes[0], dtypes):
+        for n_threads, ls in zip(sorted({r["threads"] for r in rows}), ("-", "--", ":")):
+            sub = [r for r in rows if r["threads"] == n_threads and r["dtype"] == dtype]
+            B = [r["batch_size"] for r in sub]
+            for key, label, color, marker in series:
+                if key in sub[0]["seconds"]:
+                    ax.plot(B, [r["seconds"][key][STAT] * 1e3 for r in sub], ls=ls, color=color, marker=marker,
+                            label=f"{label}, {n_threads} thread{'s' if n_threads > 1 else ''}")
+        ax.set(xscale="log", yscale="log", xlabel="batch size", ylabel="ms per training step",
+               title=f"784-256-128-10 MLP, {dtype} SGD step")
+        ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -115,11 +121,12 @@ def goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for r in rows:
         if r["batch_size"] != GOALS["batch_size"]:
             continue
-        g = {"threads": r["threads"], "gemm_fraction": r["gemm_fraction"],
+        g = {"dtype": r["dtype"], "threads": r["threads"], "gemm_fraction": r["gemm_fraction"],
              "gemm_fraction_met": r["gemm_fraction"] >= GOALS["gemm_fraction_min"]}
         if "nnlib_over_torch" in r:
             g["nnlib_over_torch"] = r["nnlib_over_torch"]
             g["nnlib_over_torch_met"] = r["nnlib_over_torch"] <= GOALS["nnlib_over_torch_max"]
+            g["nnlib_over_torch_same_blas"] = r["nnlib_over_torch_same_blas"]
         out.append(g)
     return out
 
@@ -136,7 +143,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     threads = sorted({1, default_threads})
     batch_sizes = [128, 1024] if args.quick else [32, 64, 128, 256, 512, 1024]
     print("timing training steps ...", flush=True)
-    rows = time_steps(batch_sizes, threads, rounds=3 if args.quick else 7)
+    rows = time_steps(batch_sizes, threads, list(train_step.DTYPES), rounds=3 if args.quick else 7)
     print("timing the parts of one step (batch 1024, 1 thread) ...", flush=True)
     limiter = train_step.set_threads(1)
     try:
@@ -145,14 +152,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if limiter is not None:
             limiter.restore_original_limits()
     mem = []
-    for B in (128, 1024):
-        peak, need = memory.step_peak_bytes(train_step.nnlib_step(B)), memory.needed_bytes(B)
-        mem.append({"batch_size": B, "peak_bytes": peak, "needed_bytes": need, "ratio": peak / need})
+    for dtype, B in ((d, B) for d in train_step.DTYPES for B in (128, 1024)):
+        peak = memory.step_peak_bytes(train_step.nnlib_step(B, dtype=dtype))
+        need = memory.needed_bytes(B, dtype=dtype)
+        mem.append({"dtype": dtype, "batch_size": B, "peak_bytes": peak, "needed_bytes": need, "ratio": peak / need})
     print("running contributed benchmarks ...", flush=True)
     results = {
         "machine": machine.describe(),
-        "dtype": "float64",
-        "float32": "measured" if train_step.float32_supported() else "not supported by nnlib (Parameter stores float64); float64 only",
+        "dtypes": list(train_step.DTYPES),
         "network": list(train_step.SIZES),
         "nnlib_skips_input_grad": train_step.skips_input_grad(),
         "step_flops": {str(B): train_step.gemm_count(B) for B in batch_sizes},
@@ -179,8 +186,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     print(f"\ngoals at batch {GOALS['batch_size']}: nnlib/torch <= {GOALS['nnlib_over_torch_max']}, "
           f"GEMM/nnlib >= {GOALS['gemm_fraction_min']:.0%}")
     for g in results["goals"]["results"]:
-        print(f"  {g['threads']} thread(s): GEMM/nnlib {g['gemm_fraction']:.0%} ({'met' if g['gemm_fraction_met'] else 'NOT met'})"
-              + (f", nnlib/torch {g['nnlib_over_torch']:.2f} ({'met' if g['nnlib_over_torch_met'] else 'NOT met'})"
+        print(f"  {g['dtype']}, {g['threads']} thread(s): GEMM/nnlib {g['gemm_fraction']:.0%} ({'met' if g['gemm_fraction_met'] else 'NOT met'})"
+              + (f", nnlib/torch {g['nnlib_over_torch']:.2f} ({'met' if g['nnlib_over_torch_met'] else 'NOT met'};"
+                 f" {g['nnlib_over_torch_same_blas']:.2f} with the same BLAS)"
                  if "nnlib_over_torch" in g else ""))
     results["total_seconds"] = time.perf_counter() - t0
     results["load_average"] = {"before": load_before, "after": os.getloadavg(), "statistic": STAT}

@@ -38,6 +38,23 @@ def numpy_blas_threads() -> int | None:
     return None
 
 
+#: Environment variables that change BLAS/OpenMP threading and so the timings.
+THREAD_ENV = ("OPENBLAS_THREAD_TIMEOUT", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "OMP_WAIT_POLICY", "MKL_NUM_THREADS")
+
+
+def simd_flags() -> list[str]:
+    """The vector-instruction flags of the CPU that BLAS kernels use (Linux /proc/cpuinfo)."""
+    wanted = {"avx", "avx2", "fma", "avx512f", "avx512_bf16", "avx_vnni", "amx_tile"}
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("flags"):
+                    return sorted(wanted & set(line.split(":", 1)[1].split()))
+    except OSError:
+        pass
+    return []
+
+
 def describe() -> dict[str, Any]:
     """CPU model, logical/physical cores, Python, numpy and its BLAS, torch and its threads."""
     try:
@@ -55,6 +72,8 @@ def describe() -> dict[str, Any]:
         "numpy": np.__version__,
         "numpy_blas": np.show_config(mode="dicts").get("Build Dependencies", {}).get("blas", {}),
         "thread_pools": blas_pools(),
+        "simd": simd_flags(),
+        "env": {k: os.environ.get(k) for k in THREAD_ENV},
     }
     try:
         import torch

@@ -9,12 +9,13 @@ from __future__ import annotations
 import tracemalloc
 from typing import Callable, Sequence
 
+import numpy as np
+from numpy.typing import DTypeLike
+
 from .train_step import SIZES
 
-BYTES = 8  # float64
 
-
-def needed_bytes(batch_size: int, sizes: Sequence[int] = SIZES) -> int:
+def needed_bytes(batch_size: int, sizes: Sequence[int] = SIZES, dtype: DTypeLike = np.float64) -> int:
     """Bytes a step cannot avoid holding at its peak (start of the backward pass).
 
     Activations kept for the backward pass: for every hidden layer of width h its
@@ -27,7 +28,7 @@ def needed_bytes(batch_size: int, sizes: Sequence[int] = SIZES) -> int:
     activations = batch_size * (2 * sum(hidden) + sizes[-1])
     pairs = list(zip(sizes[:-1], sizes[1:]))[1:]
     transient = max((batch_size * (a + b) for a, b in pairs), default=batch_size * sizes[-1])
-    return BYTES * (activations + transient)
+    return np.dtype(dtype).itemsize * (activations + transient)
 
 
 def step_peak_bytes(step: Callable[[], object]) -> int:

@@ -1,7 +1,8 @@
 """One SGD training step (forward + backward + update) of an MLP: nnlib, PyTorch, GEMMs alone.
 
 The network is ``Linear(784, 256) ReLU Linear(256, 128) ReLU Linear(128, 10)`` with
-softmax cross-entropy (MNIST-sized), trained by plain SGD on a fixed random batch.
+softmax cross-entropy (MNIST-sized), trained by plain SGD on a fixed random batch, in
+float64 or float32 (``dtype``; the same initial weights, rounded, and the same batch).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from functools import partial
 from typing import Any, Callable, Sequence
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from nnlib import SGD, Sequential, SoftmaxCrossEntropyLoss
 from nnlib.course.compare import make_mlp, torch_mirror
@@ -17,20 +19,27 @@ from nnlib.course.compare import make_mlp, torch_mirror
 SIZES = (784, 256, 128, 10)
 
 
-def batch(batch_size: int, sizes: Sequence[int] = SIZES, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """A random input batch (batch_size, sizes[0]) float64 and class indices (batch_size,)."""
+DTYPES = ("float64", "float32")
+
+
+def batch(
+    batch_size: int, sizes: Sequence[int] = SIZES, seed: int = 0, dtype: DTypeLike = np.float64
+) -> tuple[np.ndarray, np.ndarray]:
+    """A random input batch (batch_size, sizes[0]) of `dtype` and class indices (batch_size,)."""
     rng = np.random.default_rng(seed)
-    return rng.random((batch_size, sizes[0])), rng.integers(0, sizes[-1], batch_size)
+    return rng.random((batch_size, sizes[0])).astype(dtype), rng.integers(0, sizes[-1], batch_size)
 
 
-def nnlib_step(batch_size: int, sizes: Sequence[int] = SIZES, lr: float = 0.01) -> Callable[[], float]:
+def nnlib_step(
+    batch_size: int, sizes: Sequence[int] = SIZES, lr: float = 0.01, dtype: DTypeLike = np.float64
+) -> Callable[[], float]:
     """A closure doing one nnlib step: zero_grad, forward, loss, backward, SGD update.
 
     The backward pass skips the input gradient exactly when ``nnlib.train`` would.
     """
-    net = make_mlp(sizes, rng=0)
+    net = make_mlp(sizes, rng=0, dtype=dtype)
     loss, opt = SoftmaxCrossEntropyLoss(), SGD(net.parameters(), lr=lr)
-    X, y = batch(batch_size, sizes)
+    X, y = batch(batch_size, sizes, dtype=dtype)
 
     backward = net.backward
     if skips_input_grad():  # as nnlib.train does, when the core supports it
@@ -51,13 +60,15 @@ def skips_input_grad() -> bool:
     return "input_grad" in inspect.signature(Sequential.backward).parameters
 
 
-def torch_step(batch_size: int, sizes: Sequence[int] = SIZES, lr: float = 0.01) -> Callable[[], float]:
-    """The same step in PyTorch (float64, the same initial weights, torch.optim.SGD)."""
+def torch_step(
+    batch_size: int, sizes: Sequence[int] = SIZES, lr: float = 0.01, dtype: DTypeLike = np.float64
+) -> Callable[[], float]:
+    """The same step in PyTorch (the same dtype, initial weights and batch; torch.optim.SGD)."""
     import torch
 
-    model = torch_mirror(make_mlp(sizes, rng=0))
+    model = torch_mirror(make_mlp(sizes, rng=0, dtype=dtype))
     criterion, opt = torch.nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=lr)
-    X, y = (torch.from_numpy(a) for a in batch(batch_size, sizes))
+    X, y = (torch.from_numpy(a) for a in batch(batch_size, sizes, dtype=dtype))
 
     def step() -> float:
         opt.zero_grad()
@@ -83,7 +94,9 @@ def gemm_count(batch_size: int, sizes: Sequence[int] = SIZES, input_grad: bool =
     return flops
 
 
-def gemm_step(batch_size: int, sizes: Sequence[int] = SIZES, input_grad: bool = False) -> Callable[[], None]:
+def gemm_step(
+    batch_size: int, sizes: Sequence[int] = SIZES, input_grad: bool = False, dtype: DTypeLike = np.float64
+) -> Callable[[], None]:
     """The step's matrix products alone, into preallocated outputs (the GEMM bound).
 
     Per layer: ``Z = A @ W.T``, ``dW = dZ.T @ A``, ``dA = dZ @ W`` (dA skipped for the
@@ -91,12 +104,12 @@ def gemm_step(batch_size: int, sizes: Sequence[int] = SIZES, input_grad: bool = 
     """
     rng = np.random.default_rng(1)
     pairs = list(zip(sizes[:-1], sizes[1:]))
-    A = [rng.random((batch_size, n)) for n in sizes]
-    dZ = [rng.random((batch_size, n)) for n in sizes[1:]]
-    W = [rng.random((b, a)) for a, b in pairs]
+    A = [rng.random((batch_size, n)).astype(dtype) for n in sizes]
+    dZ = [rng.random((batch_size, n)).astype(dtype) for n in sizes[1:]]
+    W = [rng.random((b, a)).astype(dtype) for a, b in pairs]
     dW = [np.empty_like(w) for w in W]
-    Z = [np.empty((batch_size, b)) for _, b in pairs]
-    dA = [np.empty((batch_size, a)) for a, _ in pairs]
+    Z = [np.empty((batch_size, b), dtype) for _, b in pairs]
+    dA = [np.empty((batch_size, a), dtype) for a, _ in pairs]
     first = 0 if input_grad else 1
 
     def step() -> None:
@@ -110,7 +123,7 @@ def gemm_step(batch_size: int, sizes: Sequence[int] = SIZES, input_grad: bool = 
     return step
 
 
-def torch_gemm_step(batch_size: int, sizes: Sequence[int] = SIZES) -> Callable[[], None]:
+def torch_gemm_step(batch_size: int, sizes: Sequence[int] = SIZES, dtype: DTypeLike = np.float64) -> Callable[[], None]:
     """:func:`gemm_step` (no input gradient) with torch.matmul: PyTorch's BLAS on the same products.
 
     Comparing it with :func:`gemm_step` separates the BLAS libraries (numpy's OpenBLAS vs
@@ -118,14 +131,15 @@ def torch_gemm_step(batch_size: int, sizes: Sequence[int] = SIZES) -> Callable[[
     """
     import torch
 
+    tdtype = getattr(torch, np.dtype(dtype).name)
     g = torch.Generator().manual_seed(1)
     pairs = list(zip(sizes[:-1], sizes[1:]))
-    A = [torch.rand(batch_size, n, generator=g, dtype=torch.float64) for n in sizes]
-    dZ = [torch.rand(batch_size, n, generator=g, dtype=torch.float64) for n in sizes[1:]]
-    W = [torch.rand(b, a, generator=g, dtype=torch.float64) for a, b in pairs]
+    A = [torch.rand(batch_size, n, generator=g, dtype=tdtype) for n in sizes]
+    dZ = [torch.rand(batch_size, n, generator=g, dtype=tdtype) for n in sizes[1:]]
+    W = [torch.rand(b, a, generator=g, dtype=tdtype) for a, b in pairs]
     dW = [torch.empty_like(w) for w in W]
-    Z = [torch.empty(batch_size, b, dtype=torch.float64) for _, b in pairs]
-    dA = [torch.empty(batch_size, a, dtype=torch.float64) for a, _ in pairs]
+    Z = [torch.empty(batch_size, b, dtype=tdtype) for _, b in pairs]
+    dA = [torch.empty(batch_size, a, dtype=tdtype) for a, _ in pairs]
 
     def step() -> None:
         for l in range(len(pairs)):
@@ -136,11 +150,6 @@ def torch_gemm_step(batch_size: int, sizes: Sequence[int] = SIZES) -> Callable[[
                 torch.matmul(dZ[l], W[l], out=dA[l])
 
     return step
-
-
-def float32_supported() -> bool:
-    """Whether nnlib keeps float32 parameters (it stores every Parameter as float64)."""
-    return make_mlp([2, 1], rng=0)[0].weight.data.dtype == np.float32
 
 
 def set_threads(n: int) -> Any:

@@ -158,7 +158,8 @@ class Activation(Module):
         """
         Z = as_float_array(Z, "input", finite=check_finite)
         self._Z = Z
-        self._A = A = np.asarray(self.f(Z))  # asarray: a 0-d Z gives a 0-d array, not a scalar
+        # asarray: a 0-d Z gives a 0-d array, not a scalar; dtype: float32 stays float32
+        self._A = A = np.asarray(self.f(Z), dtype=Z.dtype)
         return A
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
@@ -166,9 +167,9 @@ class Activation(Module):
         check_cached(self._Z, repr(self))
         dout = as_float_array(dout, "dout", finite=False)
         check_same_shape(dout, self._Z, "dout", "forward input")
-        g = self._local_grad(self._Z, self._A)
+        g = np.asarray(self._local_grad(self._Z, self._A), dtype=self._Z.dtype)
         g *= dout
-        return np.asarray(g)
+        return g
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"

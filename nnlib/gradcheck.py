@@ -182,6 +182,12 @@ def _check_module(module: Module, inputs: Any, eps: float, dout: Any, gen: np.ra
         X = inputs
     X = as_float_array(X, "X").copy()
     named = list(module.named_parameters())
+    low = [name for name, p in named if p.dtype != np.float64]
+    if low:
+        raise TypeError(
+            f"gradcheck needs float64 parameters, got {named[0][1].dtype} ({', '.join(low)}): float32 rounding "
+            "(~1e-7 relative) swamps central differences; build the module with dtype=np.float64"
+        )
     saved_grads = [p.grad.copy() for _, p in named]
     try:
         for _, p in named:

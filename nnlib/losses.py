@@ -39,8 +39,9 @@ class Loss:
 
 
 def _regression_inputs(Y_hat: Any, Y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Checked (Y_hat, Y); Y in Y_hat's dtype, so a float32 network gets float32 gradients."""
     Y_hat = as_float_array(Y_hat, "Y_hat", ndim=2)
-    Y = as_float_array(Y, "Y")
+    Y = as_float_array(Y, "Y").astype(Y_hat.dtype, copy=False)
     check_same_shape(Y_hat, Y)
     return Y_hat, Y
 
@@ -83,7 +84,7 @@ def _one_hot(Y: Any, Z: np.ndarray, name: str = "Y") -> np.ndarray:
     m, C = Z.shape
     Y_arr = np.asarray(Y)
     if Y_arr.ndim == 2:
-        T = as_float_array(Y_arr, name, ndim=2)
+        T = as_float_array(Y_arr, name, ndim=2).astype(Z.dtype, copy=False)
         check_same_shape(Z, T, "Y_hat", name)
         return T
     idx = as_class_indices(Y_arr, m, C, name)
@@ -144,7 +145,7 @@ class HingeLoss(Loss):
     def backward(self):
         M, y = self._cached()
         m, C = M.shape
-        G = (M > 0).astype(np.float64)
+        G = (M > 0).astype(M.dtype)
         G[np.arange(m), y] = -G.sum(axis=1)
         G /= m * C
         return G

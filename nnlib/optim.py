@@ -37,8 +37,8 @@ class SGD:
     def _buffers(self) -> list[np.ndarray]:
         """One scratch array per parameter (allocated once, reallocated if a shape changed)."""
         bufs = self._bufs
-        if bufs is None or any(b.shape != p.grad.shape for b, p in zip(bufs, self.params)):
-            bufs = self._bufs = [np.empty_like(p.grad, dtype=np.float64) for p in self.params]
+        if bufs is None or any(b.shape != p.grad.shape or b.dtype != p.grad.dtype for b, p in zip(bufs, self.params)):
+            bufs = self._bufs = [np.empty_like(p.grad) for p in self.params]
         return bufs
 
     def zero_grad(self) -> None:

@@ -7,8 +7,8 @@ need it, and a missing install raises ImportError naming the extra to install.
 How the two runs are made identical
 -----------------------------------
 * Weights: :func:`torch_mirror` copies every ``Linear`` weight (out, in) and bias (out,)
-  of an nnlib ``Sequential`` into a float64 ``torch.nn.Sequential``; both libraries use
-  the same layout, so no transposes are needed.
+  of an nnlib ``Sequential`` into a ``torch.nn.Sequential`` of the same dtype (float64 or
+  float32); both libraries use the same layout, so no transposes are needed.
 * Batch order: :func:`batch_order` replays what ``nnlib.train`` draws - one Generator
   seeded once, then ``nnlib.minibatches(n, batch_size, gen)`` for every epoch - and
   the torch loop is fed exactly those index arrays.
@@ -37,14 +37,15 @@ from .. import (
 )
 from .._validate import as_rng
 
-__all__ = ["make_mlp", "import_torch", "torch_mirror", "batch_order", "train_torch", "SideBySide", "side_by_side"]
+__all__ = ["make_mlp", "net_dtype", "import_torch", "torch_mirror", "batch_order", "train_torch", "SideBySide", "side_by_side"]
 
 
-def make_mlp(sizes: Sequence[int], activation: type = ReLU, rng: Any = 0) -> Sequential:
+def make_mlp(sizes: Sequence[int], activation: type = ReLU, rng: Any = 0, dtype: Any = np.float64) -> Sequential:
     """``Linear(sizes[0], sizes[1]), activation(), ..., Linear(sizes[-2], sizes[-1])``.
 
     No activation after the last layer (the losses take raw outputs / logits). The
-    number of parameters is sum_l (sizes[l] + 1) * sizes[l + 1].
+    number of parameters is sum_l (sizes[l] + 1) * sizes[l + 1]. The same `rng` seed
+    gives the same initial weights in float64 and (rounded) in float32.
     """
     if len(sizes) < 2:
         raise ValueError(f"an MLP needs at least an input and an output size, got sizes={list(sizes)}")
@@ -53,7 +54,7 @@ def make_mlp(sizes: Sequence[int], activation: type = ReLU, rng: Any = 0) -> Seq
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         if i:
             layers.append(activation())
-        layers.append(Linear(n_in, n_out, rng=gen))
+        layers.append(Linear(n_in, n_out, rng=gen, dtype=dtype))
     return Sequential(*layers)
 
 
@@ -73,15 +74,22 @@ def _torch_activation(nn: Any, layer: Any) -> Any:
     return table[type(layer)]()
 
 
+def net_dtype(net: Sequential) -> np.dtype:
+    """The dtype of `net`'s parameters (float64 for a network without any)."""
+    params = net.parameters()
+    return params[0].dtype if params else np.dtype(np.float64)
+
+
 def torch_mirror(net: Sequential) -> Any:
-    """A float64 ``torch.nn.Sequential`` with a copy of every weight and bias of `net`."""
+    """A ``torch.nn.Sequential`` with a copy of every weight and bias of `net`, in `net`'s dtype."""
     torch = import_torch()
+    dtype = getattr(torch, str(net_dtype(net)))
     modules = []
     for layer in net:
         if isinstance(layer, Linear):
             if layer.absorb_bias:
                 raise TypeError("torch_mirror needs Linear layers with an explicit bias (absorb_bias=False)")
-            t = torch.nn.Linear(layer.in_features, layer.out_features, bias=layer.bias is not None, dtype=torch.float64)
+            t = torch.nn.Linear(layer.in_features, layer.out_features, bias=layer.bias is not None, dtype=dtype)
             with torch.no_grad():
                 t.weight.copy_(torch.from_numpy(layer.weight.data))
                 if layer.bias is not None:
@@ -111,12 +119,15 @@ def train_torch(model: Any, loss: Any, X: np.ndarray, Y: np.ndarray, batches: li
     """Plain SGD on `model` over the given `batches`; the loss of each step (before its update).
 
     `loss` is the nnlib loss object whose torch counterpart is used; `Y` holds (n, k)
-    float targets for MSE or (n,) class indices for cross-entropy.
+    float targets for MSE or (n,) class indices for cross-entropy. Inputs and float
+    targets are cast to the model's dtype, as :func:`side_by_side` does for nnlib.
     """
     torch = import_torch()
     criterion = _torch_loss(loss)
-    X_t = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float64))
-    Y_t = torch.from_numpy(np.ascontiguousarray(Y))
+    dtype = next(model.parameters()).detach().numpy().dtype
+    X_t = torch.from_numpy(np.ascontiguousarray(X, dtype=dtype))
+    Y = np.asarray(Y)
+    Y_t = torch.from_numpy(np.ascontiguousarray(Y, dtype=dtype if Y.dtype.kind == "f" else None))
     opt = torch.optim.SGD(model.parameters(), lr=lr)
     losses = np.empty(len(batches))
     for step, idx in enumerate(batches):
@@ -172,15 +183,18 @@ def side_by_side(
 
     `data` has ``X_train, y_train, X_test, y_test`` (an ``nnlib.datasets.Dataset``).
     The torch mirror is built before nnlib trains, so both start from the same weights.
+    The inputs are cast to the network's dtype (float64 or float32) once, for both.
     The test metric is the MSE (regression) or the accuracy (cross-entropy).
     """
     torch = import_torch()
     model = torch_mirror(net)
-    batches = batch_order(len(data.X_train), batch_size, epochs, seed)
-    history = train(net, loss, data.X_train, data.y_train, epochs, batch_size, lr, rng=seed, progress=False)
-    torch_losses = train_torch(model, loss, data.X_train, data.y_train, batches, lr)
-    nnlib_test, metric = _test_metric(loss, net.forward(data.X_test), data.y_test)
+    dtype = net_dtype(net)
+    X_train, X_test = (np.ascontiguousarray(X, dtype=dtype) for X in (data.X_train, data.X_test))
+    batches = batch_order(len(X_train), batch_size, epochs, seed)
+    history = train(net, loss, X_train, data.y_train, epochs, batch_size, lr, rng=seed, progress=False)
+    torch_losses = train_torch(model, loss, X_train, data.y_train, batches, lr)
+    nnlib_test, metric = _test_metric(loss, net.forward(X_test), data.y_test)
     with torch.no_grad():
-        torch_out = model(torch.from_numpy(np.ascontiguousarray(data.X_test))).numpy()
+        torch_out = model(torch.from_numpy(X_test)).numpy()
     torch_test, _ = _test_metric(loss, torch_out, data.y_test)
     return SideBySide(np.asarray(history.losses), torch_losses, nnlib_test, torch_test, metric, net, model)
