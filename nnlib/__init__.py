@@ -1,6 +1,7 @@
 """nnlib: a small, readable numpy neural-network library for teaching how networks learn.
 
-Core API (batch-first arrays of shape (n_samples, n_features), float64)::
+Core API (batch-first arrays of shape (n_samples, n_features), float64 by default;
+``Linear(..., dtype=np.float32)`` builds float32 layers)::
 
     from nnlib import Sequential, Linear, ReLU, MSELoss, SGD
     net = Sequential(Linear(3, 4, rng=0), ReLU(), Linear(4, 1, rng=1))
