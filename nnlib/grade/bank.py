@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -54,6 +55,23 @@ def questions_for(bank: Mapping[str, Any], notebook_stem: str) -> list[Any]:
     number = int(match.group(1))
     return [q for q in bank.values()
             if not _LESSON_NUMBER.match(_source_stem(q)) and int(q.lesson) == number]
+
+
+def is_reading_notebook(notebook_stem: str) -> bool:
+    """Whether ``<notebook_stem>.ipynb`` is a course lesson without exercises (``00_errata``).
+
+    Decided by the course's own bank (``nnlib/course/bank/``): it has one file per lesson
+    notebook, and a lesson without exercises has a file without questions.
+    """
+    return notebook_stem in _reading_notebooks()
+
+
+@lru_cache(maxsize=1)
+def _reading_notebooks() -> frozenset[str]:
+    from nnlib.course.bank import lesson_names, load_bank
+
+    asked = {_source_stem(q) for q in load_bank().values()}
+    return frozenset(name for name in lesson_names() if name not in asked)
 
 
 def bank_hash(questions: list[Any]) -> str:

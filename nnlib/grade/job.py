@@ -1,7 +1,8 @@
 """Grading one submission end to end: the function every worker (process pool, Dask) runs.
 
 ``grade_submission`` never raises for a bad submission: it returns a result whose
-``status`` is ``"graded"`` or ``"error"`` with a one-line ``reason``. Results are plain
+``status`` is ``"graded"`` or ``"error"`` with a one-line ``reason`` (``"skipped"``, from
+:func:`skipped_result`, marks a lesson without exercises, which is not run). Results are plain
 JSON-able dicts, cached per (notebook bytes, questions, settings) so an interrupted run
 can be resumed without regrading or duplicating anything.
 """
@@ -34,6 +35,15 @@ class Settings:
 
     def key(self) -> str:
         return hashlib.sha256(repr(asdict(self)).encode()).hexdigest()[:12]
+
+
+SKIPPED = "skipped"
+
+
+def skipped_result(sub: Submission, reason: str) -> dict[str, Any]:
+    """The result of a submission that is listed but not run (no exercises to grade)."""
+    return {"student": sub.student, "lesson": sub.lesson, "status": SKIPPED, "reason": reason,
+            "notes": [], "exercises": [], "seconds": 0.0}
 
 
 def grade_submission(sub: Submission, questions: list[Any], settings: Settings) -> dict[str, Any]:

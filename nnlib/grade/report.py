@@ -1,7 +1,7 @@
 """Writing the grading outputs from the per-submission results.
 
 * ``gradebook.csv``: one row per (student, lesson, exercise): points, max_points, status
-  (``correct`` / ``incorrect`` / ``not attempted`` / ``error: <reason>``);
+  (``correct`` / ``incorrect`` / ``not attempted`` / ``error: <reason>`` / ``skipped: <reason>``);
 * ``summary.csv``: one row per student, one column per lesson total, and ``total``
   (for an LMS import);
 * ``feedback/<student>.md``: per exercise ✓/✗ and the checker's feedback;
@@ -19,7 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterable
 
-from .job import safe_name, write_atomic
+from .job import SKIPPED, safe_name, write_atomic
 from .regrade import CORRECT, ERROR, NOT_ATTEMPTED
 
 GRADEBOOK_FIELDS = ["student", "lesson", "exercise", "points", "max_points", "status"]
@@ -29,7 +29,7 @@ def gradebook_rows(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Gradebook rows of all results, sorted by student, lesson, exercise number."""
     rows = []
     for res in results:
-        status_of = (lambda ex: f"error: {res['reason']}") if res["status"] == ERROR else \
+        status_of = (lambda ex: f"{res['status']}: {res['reason']}") if res["status"] in (ERROR, SKIPPED) else \
             (lambda ex: ex["status"])
         exercises = res["exercises"] or [{"exercise": "-", "points": 0.0, "max_points": 0.0}]
         for ex in exercises:
@@ -78,6 +78,9 @@ def feedback_markdown(student: str, results: list[dict[str, Any]]) -> str:
         if res["status"] == ERROR:
             lines += [f"This notebook could not be graded: {res['reason']}", ""]
             continue
+        if res["status"] == SKIPPED:
+            lines += [f"Not graded: {res['reason']}.", ""]
+            continue
         for note in res.get("notes", []):
             lines.append(f"*Note: {note}*")
         for ex in sorted(res["exercises"], key=lambda e: _exercise_key(e["exercise"])):
@@ -96,8 +99,9 @@ def summary_markdown(rows: list[dict[str, Any]], results: list[dict[str, Any]]) 
         if r["exercise"] != "-":
             by_ex[(r["lesson"], r["exercise"])].append(r)
     lines = ["# Grading summary", "", f"Submissions: {len(results)}; graded: "
-             f"{sum(r['status'] != ERROR for r in results)}; errors: "
-             f"{sum(r['status'] == ERROR for r in results)}.", "",
+             f"{sum(r['status'] not in (ERROR, SKIPPED) for r in results)}; errors: "
+             f"{sum(r['status'] == ERROR for r in results)}; skipped (no exercises): "
+             f"{sum(r['status'] == SKIPPED for r in results)}.", "",
              "| lesson | exercise | submissions | attempted | correct | mean points | max |",
              "|---|---|---|---|---|---|---|"]
     for (lesson, ex), group in sorted(by_ex.items(), key=lambda kv: (kv[0][0], _exercise_key(kv[0][1]))):

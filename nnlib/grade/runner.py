@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any, Mapping
 
-from .bank import questions_for
+from .bank import is_reading_notebook, questions_for
 from .discover import find_submissions
-from .job import Settings, cache_key, cache_path, grade_submission, read_cached, write_atomic
+from .job import Settings, cache_key, cache_path, grade_submission, read_cached, skipped_result, write_atomic
 from .parallel import map_jobs
 from .report import write_reports
 
@@ -19,7 +19,8 @@ def grade_folder(submissions: str | Path, out: str | Path, bank: Mapping[str, An
     """Grade every ``<student>/<lesson>.ipynb`` of ``submissions`` into ``out``.
 
     Results already in ``out/.cache`` for the same notebook bytes, questions and
-    settings are reused, so an interrupted run resumes where it stopped.
+    settings are reused, so an interrupted run resumes where it stopped. A lesson
+    without exercises (``00_errata.ipynb``) is listed as skipped, without being run.
 
     Returns
     -------
@@ -33,6 +34,9 @@ def grade_folder(submissions: str | Path, out: str | Path, bank: Mapping[str, An
     args = []
     for i, sub in enumerate(subs):
         questions = questions_for(bank, sub.lesson)
+        if not questions and is_reading_notebook(sub.lesson):
+            results[i] = skipped_result(sub, "a lesson without exercises (reading only): nothing to grade")
+            continue
         path = cache_path(cache_dir, sub, cache_key(sub, questions, settings))
         cached = read_cached(path)
         if cached is not None:

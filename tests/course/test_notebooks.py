@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nnlib.course.bank import load_bank
+from nnlib.course.bank import lesson_names, load_bank
 from nnlib.course.build import build, strip_solutions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,6 +48,11 @@ def calls_by_question() -> dict[str, list[tuple[Path, str, str]]]:
             for qid, variable in CALL.findall(source):
                 found.setdefault(qid, []).append((path, variable, source))
     return found
+
+
+def test_the_bank_has_one_file_per_lesson_notebook():
+    # the grader tells a lesson without exercises (00_errata) from a misnamed upload by this
+    assert lesson_names() == [p.stem for p in masters()]
 
 
 def test_every_check_answer_id_exists_in_the_bank():

@@ -58,3 +58,24 @@ def test_zip_with_unsafe_path_is_refused(tmp_path):
         zf.writestr("../../etc/x/lesson.ipynb", "{}")
     assert main([str(archive), "--out", str(tmp_path / "o"), "--answers",
                  str(f.BANK)]) == 2
+
+
+def test_reading_lesson_is_skipped_and_a_misnamed_notebook_is_an_error(tmp_path, private_bank):
+    # 00_errata has a bank file without questions: listed as skipped, never run (its one cell
+    # would fail); a stem no bank file has is a misnamed upload and stays an error
+    root = tmp_path / "class"
+    f.write(root, "ann", ["raise SystemExit('must not run')"], lesson="00_errata")
+    f.write(root, "ann", f.GOOD, lesson="04_layer_backprop (1)")
+    f.write(root, "ann", f.GOOD)
+    out = tmp_path / "out"
+    assert main([str(root), "--out", str(out), "--answers", str(private_bank), "--timeout", "20",
+                 "--memory", "1536", "--no-progress"]) == 0
+    rows = {r["lesson"]: r for r in csv.DictReader(open(out / "gradebook.csv", encoding="utf-8"))}
+    assert rows["00_errata"]["status"].startswith("skipped: a lesson without exercises")
+    assert rows["00_errata"]["max_points"] == "0"
+    assert rows["04_layer_backprop (1)"]["status"].startswith("error: unknown notebook name")
+    wide = list(csv.DictReader(open(out / "summary.csv", encoding="utf-8")))
+    assert wide == [{"student": "ann", "90_grading_fixture": "6", "total": "6"}]
+    summary = (out / "report.md").read_text(encoding="utf-8")
+    assert "graded: 1; errors: 1; skipped (no exercises): 1." in summary
+    assert "Not graded: a lesson without exercises" in (out / "feedback" / "ann.md").read_text(encoding="utf-8")
