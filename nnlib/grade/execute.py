@@ -8,14 +8,16 @@ count). Afterwards the kernel and every process it started are killed.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Coroutine, TypeVar
 
 import nbformat
 from jupyter_client.kernelspec import KernelSpec
@@ -25,6 +27,8 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from .extract import extraction_cell, new_marker, parse_answers, stream_text
 from .sandbox import Limits, fresh_uid, kill_all, make_scratch, sandbox_env, wrapper_argv
+
+T = TypeVar("T")
 
 MAX_OUTPUT_BYTES = 8 * 1024 * 1024   # student output kept in memory, whole notebook
 
@@ -112,7 +116,8 @@ def run_notebook(nb: Any, names: list[str], limits: Limits, timeout: float) -> R
         resources={"metadata": {"path": str(scratch)}}, record_timing=False)
     notes: list[str] = []
     try:
-        client.execute(cwd=str(scratch), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        run_on_new_loop(client.async_execute(cwd=str(scratch), stdout=subprocess.DEVNULL,
+                                             stderr=subprocess.DEVNULL))
     except CellTimeoutError:
         raise GradingError(f"timeout: the notebook ran longer than {timeout:g} s") from None
     except DeadKernelError:
@@ -131,6 +136,22 @@ def run_notebook(nb: Any, names: list[str], limits: Limits, timeout: float) -> R
     extract_out = clean.cells[-1].get("outputs", [])
     answers = parse_answers(stream_text(extract_out), marker, names)
     return RunResult(answers, notes, time.monotonic() - started)
+
+
+def run_on_new_loop(coro: Coroutine[Any, Any, T]) -> T:
+    """Run `coro` to completion on an event loop of its own.
+
+    ``NotebookClient.execute`` reuses a per-thread loop (jupyter_core's ``run_sync``); in a
+    worker thread of an in-process Dask cluster that can be the scheduler's running loop
+    ("This event loop is already running"). A fresh loop per notebook avoids sharing any
+    loop; inside a thread that already runs one (a Jupyter kernel) a helper thread runs it.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def _kernel_pid(km: KernelManager) -> int | None:
