@@ -161,7 +161,6 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "machine": machine.describe(),
         "dtypes": list(train_step.DTYPES),
         "network": list(train_step.SIZES),
-        "nnlib_skips_input_grad": train_step.skips_input_grad(),
         "step_flops": {str(B): train_step.gemm_count(B) for B in batch_sizes},
         "timing": rows,
         "memory": mem,

@@ -13,7 +13,7 @@ from nnlib import SGD, SoftmaxCrossEntropyLoss
 from nnlib._validate import check_finite
 from nnlib.course.compare import make_mlp
 
-from .train_step import SIZES, batch, gemm_step, nnlib_step, skips_input_grad
+from .train_step import SIZES, batch, gemm_step, nnlib_step
 
 
 def parts(batch_size: int = 1024) -> dict[str, Callable[[], object]]:
@@ -29,18 +29,17 @@ def parts(batch_size: int = 1024) -> dict[str, Callable[[], object]]:
     linears = [(i, layer) for i, layer in enumerate(net) if hasattr(layer, "weight")]
     relus = [(i, layer) for i, layer in enumerate(net) if not hasattr(layer, "weight")]
 
-    def dW_with_temporary() -> None:  # what Linear.backward does: grad += (dout^T X)
-        for i, layer in linears:
-            layer.weight.grad += np.matmul(douts[i + 1].T, acts[i])
+    buffers = [np.empty_like(layer.weight.data) for _, layer in linears]
 
-    out = {
+    def dW_accumulate() -> None:  # what Linear.backward does: buffer = dout^T X; grad += buffer
+        for (i, layer), buf in zip(linears, buffers):
+            np.matmul(douts[i + 1].T, acts[i], out=buf)
+            layer.weight.grad += buf
+
+    return {
         "whole step": nnlib_step(batch_size),
         "GEMM bound (8 products, alone)": gemm_step(batch_size),
-    }
-    if not skips_input_grad():  # an older core computes layer 1's dL/dX in every step
-        out["dX of layer 1 (not needed)"] = lambda: np.matmul(douts[1], net[0].weight.data)
-    return out | {
-        "  of which dW += dout^T X (3)": dW_with_temporary,
+        "  of which dW += dout^T X (3)": dW_accumulate,
         "finite check of the input batch": lambda: check_finite(X),
         "ReLU forward (2)": lambda: [layer.forward(acts[i]) for i, layer in relus],
         "ReLU backward (2)": lambda: [layer.backward(douts[i + 1]) for i, layer in relus],

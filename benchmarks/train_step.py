@@ -6,14 +6,13 @@ float64 or float32 (``dtype``; the same initial weights, rounded, and the same b
 """
 from __future__ import annotations
 
-import inspect
 from functools import partial
 from typing import Any, Callable, Sequence
 
 import numpy as np
 from numpy.typing import DTypeLike
 
-from nnlib import SGD, Sequential, SoftmaxCrossEntropyLoss
+from nnlib import SGD, SoftmaxCrossEntropyLoss
 from nnlib.course.compare import make_mlp, torch_mirror
 
 SIZES = (784, 256, 128, 10)
@@ -41,9 +40,7 @@ def nnlib_step(
     loss, opt = SoftmaxCrossEntropyLoss(), SGD(net.parameters(), lr=lr)
     X, y = batch(batch_size, sizes, dtype=dtype)
 
-    backward = net.backward
-    if skips_input_grad():  # as nnlib.train does, when the core supports it
-        backward = partial(net.backward, input_grad=False)
+    backward = partial(net.backward, input_grad=False)  # as nnlib.train does: dL/dX is not needed
 
     def step() -> float:
         opt.zero_grad()
@@ -53,11 +50,6 @@ def nnlib_step(
         return value
 
     return step
-
-
-def skips_input_grad() -> bool:
-    """Whether ``Sequential.backward`` can skip dL/dX of the first layer (``input_grad=False``)."""
-    return "input_grad" in inspect.signature(Sequential.backward).parameters
 
 
 def torch_step(
