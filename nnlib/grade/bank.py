@@ -10,7 +10,7 @@ import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 _LESSON_NUMBER = re.compile(r"^(\d+)_")
 
@@ -30,7 +30,38 @@ def load_grader_bank(path: str | Path | None = None) -> dict[str, Any]:
     bank = load_bank(path)
     if not bank:
         raise ValueError(f"the question bank at {path or 'the default location'} holds no question")
+    check_code_questions(bank.values())
     return dict(bank)
+
+
+def check_code_questions(questions: Iterable[Any]) -> None:
+    """Import every code question's reference and build its test cases, before grading.
+
+    A reference that cannot be imported is the bank's fault, not the student's: it must
+    stop the run with a message naming the question, not mark every answer wrong.
+
+    Raises
+    ------
+    ValueError
+        Naming the question, the ``module:function`` and the import or call error.
+    """
+    from nnlib.course.bank import resolve
+
+    for q in questions:
+        if q.kind != "code":
+            continue
+        for field_name in ("reference", "cases"):
+            target = getattr(q, field_name)
+            try:
+                resolve(target)
+            except (ImportError, AttributeError, ValueError) as err:
+                raise ValueError(f"question {q.id}: {field_name} {target!r} cannot be imported "
+                                 f"({type(err).__name__}: {err}); is its module on PYTHONPATH?") from None
+        try:
+            q.code_cases()
+        except Exception as err:
+            raise ValueError(f"question {q.id}: its test cases {q.cases!r} failed to build "
+                             f"({type(err).__name__}: {err})") from None
 
 
 def _source_stem(question: Any) -> str:

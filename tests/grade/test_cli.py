@@ -52,6 +52,19 @@ def test_cli_rejects_bad_arguments(tmp_path, private_bank, capsys):
                  "--answers", str(tmp_path / "nope.toml")]) == 2
 
 
+def test_a_bank_reference_that_cannot_be_imported_stops_the_run(tmp_path, private_bank, capsys):
+    # the instructor's mistake must not be graded as every student's wrong answer
+    text = private_bank.read_text(encoding="utf-8")
+    assert "grade_fixture_ref:" in text
+    private_bank.write_text(text.replace("grade_fixture_ref:", "no_such_module_here:"), encoding="utf-8")
+    f.write(tmp_path / "subs", "ann", f.GOOD)
+    assert main([str(tmp_path / "subs"), "--out", str(tmp_path / "o"), "--answers", str(private_bank),
+                 "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "question 90.3: reference 'no_such_module_here:" in err and "cannot be imported" in err
+    assert not (tmp_path / "o" / "gradebook.csv").exists()
+
+
 def test_zip_with_unsafe_path_is_refused(tmp_path):
     archive = tmp_path / "evil.zip"
     with zipfile.ZipFile(archive, "w") as zf:
