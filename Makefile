@@ -38,6 +38,8 @@ course: $(STAMP)
 # regenerate the student notebooks from them.
 notebooks: $(STAMP)
 	ls solutions/*.ipynb | xargs -P 2 -n 1 $(BIN)/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN --ExecutePreprocessor.record_timing=False
+	@# second pass, no execution: merge stream outputs that the kernel happened to send in pieces
+	$(BIN)/jupyter nbconvert --to notebook --inplace --log-level=WARN --CoalesceStreamsPreprocessor.enabled=True solutions/*.ipynb
 	$(BIN)/python -m nnlib.course build
 
 browser: $(STAMP)
