@@ -2,18 +2,21 @@
 
 Writes ``results/latest.json`` (numbers + machine description) and
 ``results/time_vs_batch.png``; prints a table of ratios measured in this process.
-Options: ``--quick`` (fewer batch sizes and rounds), ``--no-plot``.
+Options: ``--quick`` (fewer batch sizes and rounds), ``--no-plot``, ``--save NAME`` (also
+write ``results/NAME.json``, e.g. a baseline), ``--compare FILE`` (compare this run with an
+earlier results file, see :mod:`benchmarks.compare`; exit status 1 on a regression).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from . import breakdown, external, machine, memory, train_step
+from . import breakdown, compare, external, machine, memory, train_step
 from .timing import interleaved
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -135,7 +138,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="batch sizes 128 and 1024 only, fewer rounds")
     parser.add_argument("--no-plot", action="store_true")
+    parser.add_argument("--save", metavar="NAME", help="also write results/NAME.json (e.g. a baseline)")
+    parser.add_argument("--compare", metavar="FILE", help="compare with an earlier results JSON")
     args = parser.parse_args(argv)
+    baseline = compare.load(args.compare) if args.compare else None  # fail before a long run
     RESULTS.mkdir(exist_ok=True)
     t0 = time.perf_counter()
     load_before = os.getloadavg()
@@ -194,7 +200,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if max(load_before[0], os.getloadavg()[0]) > 0.5 * (os.cpu_count() or 1):
         print(f"WARNING: load average {load_before[0]:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: "
               "other processes share the CPU; ratios (above all with >1 thread) are unreliable.")
-    (RESULTS / "latest.json").write_text(json.dumps(results, indent=1, default=str) + "\n")
+    text = json.dumps(results, indent=1, default=str) + "\n"
+    (RESULTS / "latest.json").write_text(text)
+    if args.save:
+        (RESULTS / f"{Path(args.save).stem}.json").write_text(text)
+    if baseline is not None:
+        table, results["regressed"] = compare.report(baseline, json.loads(text))
+        print(f"\ncompared with {args.compare} (score: lower is better)\n{table}")
     if not args.no_plot:
         plot(rows, RESULTS / "time_vs_batch.png")
     print(f"wrote {RESULTS / 'latest.json'}" + ("" if args.no_plot else f" and {RESULTS / 'time_vs_batch.png'}"))
@@ -202,4 +214,4 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(1 if main().get("regressed") else 0)
