@@ -1,6 +1,7 @@
 """Restricted parser: answer text -> a validated Python syntax tree.
 
-Student text is never evaluated. It is rewritten (``^`` -> ``**``, unicode operators,
+Student text is never evaluated. Typed notation (LaTeX, ``|x|``, ``√x``) is first
+rewritten into the plain syntax by ``notation.py``. It is then rewritten (``^`` -> ``**``, unicode operators,
 Greek letters, ``^T`` -> ``.T``, implicit multiplication ``2x`` -> ``2*x``, derivative
 notation ``d/dw (...)`` -> ``Derivative(..., w)``), parsed with ``ast.parse(mode="eval")``
 and checked against a whitelist of node types. ``build.py`` turns the tree into SymPy.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import ast
 import re
 
+from .notation import NotationError, rewrite_notation
 from .vocabulary import (FUNCTIONS, GREEK, KEYWORD_NAMES, MAX_AST_DEPTH, MAX_LENGTH,
                          MAX_NESTING, MAX_NUMBER_DIGITS, UNICODE_OPERATORS)
 
@@ -44,13 +46,19 @@ def _unparsable(message: str) -> ParseError:
     return ParseError("unparsable", message)
 
 
-def _check_raw(text: str) -> None:
-    """Reject text that is too long or contains constructs we never accept."""
+def _check_size(text: str) -> None:
+    """Reject text that is too long (before any other work) or empty."""
     if len(text) > MAX_LENGTH:
         raise _unsafe(f"Your answer is too long ({len(text)} characters; at most "
                       f"{MAX_LENGTH} are read).")
     if not text.strip():
         raise _unparsable("Your answer is empty.")
+
+
+def _check_raw(text: str) -> None:
+    """Reject constructs we never accept (after typed notation was rewritten)."""
+    if len(text) > 2 * MAX_LENGTH:  # rewriting at most doubles the length of sane input
+        raise _unsafe("Your answer is too long once its notation is written out.")
     if "__" in text:
         raise _unsafe("Names with double underscores are not allowed in an answer.")
     if re.search(r"\blambda\b[^:]*:", text):
@@ -253,6 +261,11 @@ def parse(text: str) -> ast.Expression:
     """
     if not isinstance(text, str):
         raise TypeError(f"answer text must be a str, got {type(text).__name__}")
+    _check_size(text)
+    try:
+        text = rewrite_notation(text)
+    except NotationError as err:
+        raise ParseError(err.kind, err.message) from None
     _check_raw(text)
     text = _rewrite_notation(_rewrite_unicode(text))
     _check_nesting(text)

@@ -378,6 +378,30 @@ QUESTIONS = [
         ("tanh(x)", OK), ("2*sigma(2x) - 1", OK), ("sinh(x)/cosh(x)", OK),
         ("sigma(x)", "other"),
     ], variables="x"),
+    # typed notation (nnlib/check/notation.py): LaTeX as in the notebooks, |x|, the root sign,
+    # f^2(x) for f(x)^2. Same identities as "sigmoid'", "tanh'" and "one neuron dL/dw" above.
+    Question("latex sigmoid'", SIG_Z, [
+        (r"\sigma(z)\left(1-\sigma(z)\right)", OK), (r"$\sigma(z)(1 - \sigma(z))$", OK),
+        (r"\frac{e^{-z}}{(1+e^{-z})^2}", OK), (r"\frac{1}{2 + e^{z} + e^{-z}}", OK),
+        (r"\sigma(z) - \sigma^2(z)", OK), (r"\frac{1}{4}\operatorname{sech}^2(z/2)", OK),
+        (r"-\sigma(z)(1-\sigma(z))", "sign"), (r"\frac{1}{2}\sigma(z)(1-\sigma(z))", "factor"),
+        (r"\sigma(z)\cdot(1+\sigma(z))", "other"), (r"\sigma'(z)", "unparsable"),
+        (r"\sum_i \sigma(z)", "unparsable"), (r"\frac{1}{1+e^{-z}", "unparsable"),
+    ], variables="z"),
+    Question("latex tanh'", "1 - tanh(x)^2", [
+        (r"1 - \tanh^2(x)", OK), ("1 - tanh^2(x)", OK), (r"\operatorname{sech}^{2}(x)", OK),
+        (r"\frac{4}{(e^x + e^{-x})^2}", OK), (r"\tanh^2(x) - 1", "sign"),
+    ], variables="x"),
+    Question("latex one neuron dL/dw", DL_DW, [
+        (r"\frac{d}{dw} \frac{1}{2}(\sigma(wx + b) - c)^2", OK),
+        (r"\frac{\partial}{\partial w}\left[\frac12\left(\sigma(w x+b)-c\right)^2\right]", OK),
+        (r"(\sigma(wx+b) - c)\,\sigma(wx+b)\,(1 - \sigma(wx+b))\,x", OK),
+        (r"(\sigma(wx+b) - c)\,\sigma(wx+b)\,(1 - \sigma(wx+b))", "factor"),  # the inner x dropped
+    ], variables="w x b c"),
+    Question("absolute value", "Abs(x - y) + sqrt(x)", [
+        ("|x - y| + √x", OK), ("|y - x| + sqrt(x)", OK), (r"\left|x - y\right| + \sqrt{x}", OK),
+        ("abs(x - y) + x^(1/2)", OK), ("(x - y) + √x", "other"), ("|x - y + √x", "unparsable"),
+    ], variables="x y"),
     Question("matrix literal", "Matrix([[1, 2], [3, 4]])", [
         ("[[1, 2], [3, 4]]", OK), ("Matrix([[1, 2], [3, 4]])", OK),
         ("[[1, 3], [2, 4]]", "transpose"), ("[[-1, -2], [-3, -4]]", "sign"),
@@ -389,6 +413,8 @@ QUESTIONS = [
         ("lambda: 0", "unsafe"), ("9**9**9**9", "unsafe"), ("x**99999999", "unsafe"),
         ("exp(exp(exp(1000)))", "unsafe"), ("x +", "unparsable"), ("2*/x", "unparsable"),
         ("x[0]", "unparsable"), ("f(x)", "unparsable"), ("", "unparsable"),
+        (r"\text{__import__}('os')", "unsafe"), (r"\frac{" * 80 + "1" + "}{2}" * 80, "unsafe"),
+        (r"\foo(x)", "unparsable"), (r"\_\_class\_\_", "unparsable"),
         (None, "not_attempted"), (..., "not_attempted"),
     ], variables="x"),
 ]
