@@ -6,12 +6,14 @@ In float32 the same argument gives ~1e-7 per step (unit roundoff 2^-24 ~ 6e-8 on
 of order 1); TOL_F32 = 1e-5 leaves a factor ~100 for the drift over a few hundred steps.
 """
 import sys
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from nnlib import ELU, MSELoss, SoftmaxCrossEntropyLoss, train
-from nnlib.course.compare import batch_order, import_torch, make_mlp, side_by_side, torch_mirror
+from nnlib import (ELU, HingeLoss, Identity, LeakyReLU, MSELoss, ReLU, Sigmoid, SoftmaxCrossEntropyLoss, Softplus, Step,
+                   SumSquaredLoss, Tanh, train)
+from nnlib.course.compare import batch_order, import_torch, make_mlp, side_by_side, torch_mirror, train_torch
 from nnlib.datasets import load_california_housing, load_digits, load_mnist_subset
 
 TOL = 1e-9
@@ -65,17 +67,38 @@ def test_mirror_has_same_forward_and_gradients(torch):
 
 
 def test_mirror_rejects_layers_without_counterpart(torch):
-    with pytest.raises(TypeError, match="torch_mirror supports"):
-        torch_mirror(make_mlp([2, 3, 1], activation=ELU))
+    with pytest.raises(TypeError, match="torch_mirror supports Linear, ReLU, .*ELU.* layers, got Step"):
+        torch_mirror(make_mlp([2, 3, 1], activation=Step))
+    with pytest.raises(TypeError, match="no PyTorch counterpart registered for .*; use MSELoss"):
+        train_torch(torch_mirror(make_mlp([2, 1])), object(), np.ones((1, 2)), np.ones((1, 1)), [np.arange(1)], 0.1)
 
 
-def _assert_agree(result, n_steps, tol=TOL):
+@pytest.mark.parametrize("activation", [ReLU, Sigmoid, Tanh, Identity, Softplus,
+                                        lambda: LeakyReLU(0.2), lambda: ELU(0.5)], ids=lambda a: getattr(a, "__name__", "param"))
+@pytest.mark.parametrize("loss, classes", [(MSELoss(), False), (SumSquaredLoss(), False),
+                                           (SoftmaxCrossEntropyLoss(), True), (HingeLoss(margin=0.5), True)],
+                         ids=lambda v: type(v).__name__ if not isinstance(v, bool) else "")
+def test_every_mirrored_activation_and_loss_trains_identically(torch, activation, loss, classes):
+    # inputs of size ~1 keep Softplus below the z > 20 switch of torch's Softplus
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(40, 3))
+    Y = rng.integers(0, 4, 40) if classes else rng.normal(size=(40, 4))
+    data = SimpleNamespace(X_train=X[:32], y_train=Y[:32], X_test=X[32:], y_test=Y[32:])
+    result = side_by_side(make_mlp([3, 6, 4], activation=activation, rng=0), loss, data,
+                          epochs=3, batch_size=8, lr=0.05, seed=0)
+    _assert_agree(result, n_steps=12, trains=False)
+    assert result.metric == ("accuracy" if classes else "MSE")
+
+
+def _assert_agree(result, n_steps, tol=TOL, trains=True):
     assert len(result.nnlib_losses) == len(result.torch_losses) == n_steps
     assert result.max_abs_diff <= tol, result.max_abs_diff
     assert result.max_weight_diff <= tol, result.max_weight_diff
     assert abs(result.nnlib_test - result.torch_test) <= tol
     # training did something, so the agreement is not between two constants
-    assert result.nnlib_losses[-10:].mean() < 0.5 * result.nnlib_losses[:10].mean()
+    if trains:
+        assert result.nnlib_losses[-10:].mean() < 0.5 * result.nnlib_losses[:10].mean()
+    assert len(set(np.round(result.nnlib_losses, 12))) > 1
 
 
 def test_regression_california_housing_agrees_step_by_step(torch):
@@ -119,8 +142,6 @@ def test_classification_mnist_subset_agrees_step_by_step(torch):
 
 def test_a_different_batch_order_is_detected(torch):
     # the comparison can fail: feeding torch another seed's batches separates the histories
-    from nnlib.course.compare import train_torch
-
     ds = load_california_housing()
     net = make_mlp([8, 16, 1], rng=0)
     model = torch_mirror(net)

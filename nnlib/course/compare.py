@@ -12,8 +12,12 @@ How the two runs are made identical
 * Batch order: :func:`batch_order` replays what ``nnlib.train`` draws - one Generator
   seeded once, then ``nnlib.minibatches(n, batch_size, gen)`` for every epoch - and
   the torch loop is fed exactly those index arrays.
-* Update: plain SGD ``p <- p - lr * dL/dp`` with the mean-reduced losses
-  ``MSELoss`` <-> ``torch.nn.MSELoss`` and ``SoftmaxCrossEntropyLoss`` <-> ``torch.nn.CrossEntropyLoss``.
+* Update: plain SGD ``p <- p - lr * dL/dp`` with the losses ``MSELoss`` <-> ``torch.nn.MSELoss``,
+  ``SoftmaxCrossEntropyLoss`` <-> ``torch.nn.CrossEntropyLoss``, ``HingeLoss`` <->
+  ``torch.nn.MultiMarginLoss`` and ``SumSquaredLoss`` <-> half of ``mse_loss(reduction="sum")``.
+* Activations: ReLU, Sigmoid, Tanh, Identity, LeakyReLU (same slope), ELU (same alpha) and
+  Softplus. PyTorch's Softplus returns z itself for z > 20, where ln(1 + e^z) - z < 2.1e-9,
+  so a network whose pre-activations exceed 20 agrees only to about that.
 """
 from __future__ import annotations
 
@@ -23,13 +27,18 @@ from typing import Any, Sequence
 import numpy as np
 
 from .. import (
+    ELU,
+    HingeLoss,
     Identity,
+    LeakyReLU,
     Linear,
     MSELoss,
     ReLU,
     Sequential,
     Sigmoid,
     SoftmaxCrossEntropyLoss,
+    Softplus,
+    SumSquaredLoss,
     Tanh,
     minibatches,
     train,
@@ -68,9 +77,13 @@ def import_torch() -> Any:
 
 
 def _torch_activation(nn: Any, layer: Any) -> Any:
-    table = {ReLU: nn.ReLU, Sigmoid: nn.Sigmoid, Tanh: nn.Tanh, Identity: nn.Identity}
+    table = {
+        ReLU: nn.ReLU, Sigmoid: nn.Sigmoid, Tanh: nn.Tanh, Identity: nn.Identity, Softplus: nn.Softplus,
+        LeakyReLU: lambda: nn.LeakyReLU(layer.negative_slope), ELU: lambda: nn.ELU(layer.alpha),
+    }
     if type(layer) not in table:
-        raise TypeError(f"torch_mirror supports Linear, ReLU, Sigmoid, Tanh and Identity layers, got {layer!r}")
+        names = "Linear, " + ", ".join(cls.__name__ for cls in table)
+        raise TypeError(f"torch_mirror supports {names} layers, got {layer!r}")
     return table[type(layer)]()
 
 
@@ -108,11 +121,16 @@ def batch_order(n: int, batch_size: int, epochs: int, rng: Any) -> list[np.ndarr
 
 def _torch_loss(loss: Any) -> Any:
     torch = import_torch()
-    if isinstance(loss, MSELoss):
-        return torch.nn.MSELoss()
-    if isinstance(loss, SoftmaxCrossEntropyLoss):
-        return torch.nn.CrossEntropyLoss()
-    raise TypeError(f"no PyTorch counterpart registered for {loss!r}; use MSELoss or SoftmaxCrossEntropyLoss")
+    table = {
+        MSELoss: torch.nn.MSELoss,
+        SoftmaxCrossEntropyLoss: torch.nn.CrossEntropyLoss,
+        HingeLoss: lambda: torch.nn.MultiMarginLoss(margin=loss.margin),
+        SumSquaredLoss: lambda: lambda a, b: 0.5 * torch.nn.functional.mse_loss(a, b, reduction="sum"),
+    }
+    if type(loss) not in table:
+        names = ", ".join(cls.__name__ for cls in table)
+        raise TypeError(f"no PyTorch counterpart registered for {loss!r}; use {names}")
+    return table[type(loss)]()
 
 
 def train_torch(model: Any, loss: Any, X: np.ndarray, Y: np.ndarray, batches: list[np.ndarray], lr: float) -> np.ndarray:
@@ -165,7 +183,7 @@ class SideBySide:
 
 
 def _test_metric(loss: Any, Y_hat: np.ndarray, Y: np.ndarray) -> tuple[float, str]:
-    if isinstance(loss, SoftmaxCrossEntropyLoss):
+    if isinstance(loss, (SoftmaxCrossEntropyLoss, HingeLoss)):
         return 1.0 - zero_one_error(Y_hat, Y), "accuracy"
     return MSELoss().forward(Y_hat, Y), "MSE"
 
@@ -184,7 +202,7 @@ def side_by_side(
     `data` has ``X_train, y_train, X_test, y_test`` (an ``nnlib.datasets.Dataset``).
     The torch mirror is built before nnlib trains, so both start from the same weights.
     The inputs are cast to the network's dtype (float64 or float32) once, for both.
-    The test metric is the MSE (regression) or the accuracy (cross-entropy).
+    The test metric is the MSE (regression losses) or the accuracy (classification losses).
     """
     torch = import_torch()
     model = torch_mirror(net)
