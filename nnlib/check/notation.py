@@ -75,7 +75,7 @@ def rewrite_notation(text: str) -> str:
     if "\\" in text or "$" in text:
         text = _latex(_strip_math_delimiters(text), depth=0)
     if "^" in text:
-        text = _function_powers(text)
+        text = _function_powers(text, depth=0)
     if "\u221a" in text:
         text = _root_sign(text)
     if "|" in text:
@@ -104,8 +104,7 @@ def _strip_math_delimiters(text: str) -> str:
 def _latex(text: str, depth: int) -> str:
     """The LaTeX subset -> plain syntax; `depth` counts nested ``\\frac``/``\\sqrt`` arguments."""
     if depth > MAX_NESTING:
-        raise NotationError("unsafe", f"Your answer is nested too deeply (more than {MAX_NESTING} levels).")
-    text = _SUBSCRIPT.sub(r"_\1", text)
+        raise _too_deep()
     out: list[str] = []
     pos = 0
     while pos < len(text):
@@ -115,7 +114,7 @@ def _latex(text: str, depth: int) -> str:
             break
         out.append(text[pos:m.start()])
         name, pos = m.group(1), m.end()
-        if name in _SIZED and text[pos:pos + 1] in "[]":  # \left[ ... \right]: grouping, not a list
+        if name in _SIZED and text[pos:pos + 1] in ("[", "]"):  # \left[ ... \right]: grouping, not a list
             out.append("(" if text[pos] == "[" else ")")
             pos += 1
         elif name in _SPACING:
@@ -141,6 +140,10 @@ def _latex(text: str, depth: int) -> str:
             raise NotationError("unparsable", f"The LaTeX command \\{name} is not supported: write it in the "
                                               "plain syntax, e.g. 1/2, sigma(z), W^T, sqrt(x).")
     return "".join(out)
+
+
+def _too_deep() -> NotationError:
+    return NotationError("unsafe", f"Your answer is nested too deeply (more than {MAX_NESTING} levels).")
 
 
 def _argument(text: str, pos: int, command: str) -> tuple[str, int]:
@@ -171,8 +174,10 @@ def _fraction(top: str, bottom: str, depth: int) -> str:
     return f"(({_latex(top, depth + 1)})/({_latex(bottom, depth + 1)}))"
 
 
-def _function_powers(text: str) -> str:
+def _function_powers(text: str, depth: int) -> str:
     """``tanh^2(z)`` -> ``(tanh(z))^2`` for the known function names."""
+    if depth > MAX_NESTING:
+        raise _too_deep()
     out: list[str] = []
     pos = 0
     for m in _FUNCTION_POWER.finditer(text):
@@ -187,7 +192,7 @@ def _function_powers(text: str) -> str:
             return text  # unbalanced: left to the bracket check, which says so
         power = m.group(2).strip("{} ")
         out.append(text[pos:m.start()])
-        out.append(f"({m.group(1)}{_function_powers(text[m.end() - 1:end + 1])})^{power}")
+        out.append(f"({m.group(1)}{_function_powers(text[m.end() - 1:end + 1], depth + 1)})^{power}")
         pos = end + 1
     out.append(text[pos:])
     return "".join(out)

@@ -24,6 +24,7 @@ from nnlib.check.parse import ParseError, parse
     (r"\frac{\frac{1}{x}}{y}", "((((1)/(x)))/(y))"),
     (r"\sqrt{x}", "sqrt(x)"),
     (r"\left(a\right)\left[b\right]", "(a)(b)"),
+    (r"x \right", "x"),  # a sizing command with nothing after it
     (r"W^\top", "W^ T "),
     (r"\frac{d}{dw} L", " d/dw  L"),
     (r"\frac{\partial}{\partial w_1} L", " d/dw_1  L"),
@@ -43,6 +44,7 @@ def test_rewrites(typed, plain):
     (r"\sqrt[3]{x}", "Roots other than the square root"),
     (r"\frac{1}{2", r"braces after \\frac are not closed"),
     (r"\frac", r"\\frac is missing its argument"),
+    ("tanh^2(" * 70 + "z" + ")" * 70, "nested too deeply"),
     ("|x", "bars in your answer do not pair up"),
     ("|x| + |y", "bars in your answer do not pair up"),
 ])
