@@ -29,7 +29,9 @@ CASES_SEED = 0
 _ID = re.compile(r"^(\d+)\.(\d+)$")
 _TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 _FIELDS = {"kind", "prompt", "variable", "points", "expected", "variables", "shapes",
-           "subs", "rtol", "reference", "cases"}
+           "subs", "rtol", "reference", "cases", "hints"}
+#: Diagnoses a question may attach a hint to (the checker's own, minus "not attempted").
+HINTABLE = ("sign", "factor", "transpose", "shape", "missing_term", "extra_term", "non-finite", "other")
 
 
 class BankError(ValueError):
@@ -42,7 +44,9 @@ class Question:
 
     ``expected`` is in checker syntax (see :func:`nnlib.check.check`); for ``steps`` it
     is the expected final value. ``reference`` and ``cases`` (``code`` only) are
-    ``"module:function"`` strings.
+    ``"module:function"`` strings. ``hints`` maps a diagnosis (``"factor"``, ``"sign"``,
+    ...) to one sentence added to the checker's feedback for that kind of mistake; it
+    must guide without giving the answer away.
     """
 
     id: str
@@ -58,6 +62,7 @@ class Question:
     rtol: float | None = None
     reference: str | None = None
     cases: str | None = None
+    hints: dict[str, str] | None = None
     source: str = field(default="", compare=False)
 
     def check(self, value: Any):
@@ -74,6 +79,16 @@ class Question:
         NotImplementedError
             Only for ``code``: the student's function is still the generated stub.
         """
+        return self._with_hint(self._verdict(value))
+
+    def _with_hint(self, verdict: Any) -> Any:
+        """The verdict, with this question's hint for its diagnosis added to the feedback."""
+        hint = (self.hints or {}).get(getattr(verdict, "diagnosis", None) or "")
+        if hint and not getattr(verdict, "correct", True):
+            verdict.feedback = f"{verdict.feedback} Hint: {hint}"
+        return verdict
+
+    def _verdict(self, value: Any) -> Any:
         from nnlib import check as checker
 
         rtol = self.tolerance
@@ -257,13 +272,21 @@ def _parse_question(fname: str, qid: str, entry: Any) -> Question:
             raise fail(f"{name} must be 'module:function', got {target!r}")
     if kind != "code" and (reference or cases):
         raise fail("reference/cases are only for kind = 'code'")
+    hints = _get(entry, "hints", dict, fail)
+    for diagnosis, hint in (hints or {}).items():
+        if diagnosis not in HINTABLE:
+            raise fail(f"hints: unknown diagnosis {diagnosis!r}; use one of {HINTABLE}")
+        if not isinstance(hint, str) or not hint.strip():
+            raise fail(f"hints: the hint for {diagnosis!r} must be a non-empty string")
+        if expected is not None and len(str(expected)) >= 4 and str(expected) in hint:
+            raise fail(f"hints: the hint for {diagnosis!r} contains the expected answer")
     return Question(
         id=qid, lesson=lesson, kind=kind,
         prompt=_get(entry, "prompt", str, fail, required=True), variable=variable,
         points=points, expected=None if expected is None else str(expected),
         variables=None if variables is None else tuple(variables), shapes=shapes,
         subs=subs, rtol=None if rtol is None else float(rtol), reference=reference,
-        cases=cases, source=fname,
+        cases=cases, hints=hints, source=fname,
     )
 
 

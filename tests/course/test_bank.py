@@ -65,6 +65,9 @@ def test_good_file_parses_fields(tmp_path):
     (('[questions."9.2"]', '[questions."8.2"]'), "belongs to lesson 8"),
     (('[questions."9.2"]', '[questions."nine"]'), "id must look like"),
     (('prompt = "p"', 'prompt = 3'), "field 'prompt' must be str"),
+    (('expected = "X @ W.T"', 'expected = "X @ W.T"\nhints = { wrong = "w" }'), "unknown diagnosis 'wrong'"),
+    (('expected = "X @ W.T"', 'expected = "X @ W.T"\nhints = { sign = " " }'), "must be a non-empty string"),
+    (('expected = "X @ W.T"', 'expected = "X @ W.T"\nhints = { sign = "try X @ W.T" }'), "contains the expected"),
 ])
 def test_bad_entries_name_file_and_question(tmp_path, change, message):
     old, new = change
@@ -97,6 +100,14 @@ def test_resolve():
     assert resolve("numpy:tanh") is np.tanh
     with pytest.raises(ValueError, match="module:function"):
         resolve("numpy.tanh")
+
+
+def test_a_hint_is_added_for_its_diagnosis_only():
+    q = Question("9.4", 9, "expr", "p", "answer_9_4", expected="2*x", variables=("x",),
+                 hints={"sign": "Look at the direction of the slope."})
+    assert q.check("-2*x").feedback.endswith("Hint: Look at the direction of the slope.")
+    assert "Hint" not in q.check("4*x").feedback  # a factor mistake: no hint for that
+    assert q.check("2x").feedback == "Correct."
 
 
 def test_steps_needs_a_list():
