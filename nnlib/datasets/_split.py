@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 
 import numpy as np
+from numpy.typing import DTypeLike
+
+from .._validate import float_dtype
 
 __all__ = ["Dataset", "split_indices", "fit_standardizer", "require"]
 
@@ -42,6 +45,20 @@ class Dataset:
     source: str
     train_index: np.ndarray
     test_index: np.ndarray
+
+    def astype(self, dtype: DTypeLike) -> "Dataset":
+        """The same split with features (and float targets) in `dtype`, e.g. ``np.float32``
+        for a float32 network; class indices, scaling statistics and indices are kept.
+
+        Raises ``TypeError`` for a dtype nnlib networks cannot have (not float64/float32).
+        """
+        dt = float_dtype(dtype)
+
+        def cast(a: np.ndarray) -> np.ndarray:
+            return a.astype(dt) if a.dtype.kind == "f" else a
+
+        return replace(self, X_train=cast(self.X_train), y_train=cast(self.y_train),
+                       X_test=cast(self.X_test), y_test=cast(self.y_test))
 
     def __repr__(self) -> str:
         return (

@@ -156,3 +156,20 @@ def test_split_indices_hand_example():
     assert len(test) == 3 and len(train) == 7
     assert np.array_equal(np.sort(np.concatenate([train, test])), np.arange(10))
     assert np.array_equal(test, np.sort(np.random.default_rng(1).permutation(10)[:3]))
+
+
+def test_astype_casts_features_and_float_targets_only():
+    ds = load_california_housing()
+    ds32 = ds.astype(np.float32)
+    assert ds32.X_train.dtype == ds32.X_test.dtype == ds32.y_train.dtype == np.float32
+    np.testing.assert_array_equal(ds32.X_train, ds.X_train.astype(np.float32))
+    assert ds32.mean is ds.mean and ds32.train_index is ds.train_index  # statistics and split unchanged
+    assert ds.X_train.dtype == np.float64  # the original is not modified
+    with pytest.raises(TypeError, match="dtype must be np.float64 or np.float32"):
+        ds.astype(np.float16)
+
+
+def test_astype_keeps_class_indices_integer():
+    pytest.importorskip("sklearn", reason="scikit-learn not installed")
+    ds32 = load_digits().astype("float32")
+    assert ds32.X_train.dtype == np.float32 and ds32.y_train.dtype.kind == "i"
