@@ -19,6 +19,8 @@ from .vocabulary import CONSTANTS, FUNCTIONS, KEYWORD_BACK
 
 _EVAL_ERRORS = (NotImplementedError, TypeError, ValueError, ArithmeticError)
 NOT_ATTEMPTED = "Not attempted yet: replace ... with your answer."
+UNFINISHED = ("Your answer still contains a derivative (d/dw ...): carry out the "
+              "differentiation and give the result.")
 
 
 def split_names(variables) -> tuple[str, ...]:
@@ -42,6 +44,29 @@ def names_in(text: str) -> list[str]:
             if n not in FUNCTIONS and n not in CONSTANTS:
                 names.add(n)
     return sorted(names)
+
+
+def has_derivative(text: str) -> bool:
+    """Whether answer text uses derivative notation (``d/dw (...)``, ``Derivative``, ``diff``).
+
+    Text that does not parse counts as False (the caller reports the parse error).
+    """
+    try:
+        tree = parse(text)
+    except ParseError:
+        return False
+    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+               and FUNCTIONS.get(node.func.id) == "diff" for node in ast.walk(tree))
+
+
+def unfinished(answer, q: "Question") -> bool:
+    """An answer that restates a derivative instead of giving its result.
+
+    Differentiating is the point of the exercises, and ``d/dz sigma(z)`` *equals*
+    ``sigma(z)(1 - sigma(z))``; so where the expected answer has no derivative in it, an
+    answer that has one is not accepted, however equal.
+    """
+    return isinstance(answer, str) and not q.allows_derivative and has_derivative(answer)
 
 
 def freeze_shapes(shapes) -> tuple:
@@ -82,6 +107,8 @@ class Question:
         self.symbols = make_symbols(self.names, shapes)
         self.expected, self.inexact = (None, False) if expected is None else \
             to_sympy(expected, self.symbols, author=True)
+        self.allows_derivative = has_derivative(expected) if isinstance(expected, str) else \
+            isinstance(expected, sp.Basic) and expected.has(sp.Derivative)
 
     def known(self) -> str:
         return ", ".join(self.names) if self.names else "none (the answer is a number)"
@@ -225,6 +252,8 @@ def check(answer, expected, variables=None, shapes=None, rtol: float = 1e-9,
     q = question(expected, variables, shapes)
     if not_attempted(answer):
         return Verdict(False, "not_attempted", NOT_ATTEMPTED)
+    if unfinished(answer, q):
+        return Verdict(False, "other", UNFINISHED, {"derivative_left": True})
     try:
         student, inexact = to_sympy(answer, q.symbols)
     except ParseError as exc:

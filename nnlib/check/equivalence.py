@@ -166,6 +166,8 @@ def compare(student, expected, symbols, rtol: float = 1e-9, inexact: bool = Fals
         The student's answer contains decimals: a tiny nonzero symbolic difference is
         then accepted when all points agree within ``rtol``.
     """
+    if student == expected:  # the same tree: equal even where nothing can be evaluated (DiracDelta)
+        return Comparison(True, "identical")
     symbols = list(symbols)
     num_rtol = max(rtol, 1e-9)
     num, sv, ev, env = numeric_equal(student, expected, symbols, num_rtol, seed)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .answer import (NOT_ATTEMPTED, Question, freeze_shapes, error_verdict, safe_judge,
+from .answer import (NOT_ATTEMPTED, UNFINISHED, Question, unfinished, freeze_shapes, error_verdict, safe_judge,
                      names_in, not_attempted, split_names, to_sympy)
 from .build import is_matrix, split_name
 from .parse import ParseError
@@ -103,6 +103,11 @@ def check_steps(steps, expected=None, variables=None, shapes=None, subs=None,
                 return _failed(verdicts, i, None)
         prev = cur
     final = None
+    if q.expected is not None and unfinished(steps[-1], q):
+        final = Verdict(False, "other", UNFINISHED, {"derivative_left": True})
+        return StepsVerdict(verdicts, None, final, False, final.diagnosis,
+                            "Every step follows from the one before, but the last step still "
+                            "contains a derivative: carry it out and end with the result.")
     if q.expected is not None:
         a, b = (_substitute(q.expected, values), _substitute(prev, values)) \
             if _needs_subs(prev, q.expected, values) or _needs_subs(q.expected, prev, values) \

@@ -169,3 +169,27 @@ def test_unknown_name_message_does_not_list_a_single_name_answer():
     v = check("K", expected="k", variables="k m")
     assert v.diagnosis == "unparsable" and "'K'" in v.feedback
     assert "k," not in v.feedback and " k." not in v.feedback
+
+
+def test_a_restated_derivative_is_not_a_result():
+    # d/dz sigma(z) equals sigma(z)(1 - sigma(z)), but typing the question is not answering it
+    v = check("d/dz sigma(z)", "sigma(z)*(1 - sigma(z))")
+    assert not v and v.details.get("derivative_left") and "carry out the differentiation" in v.feedback
+    assert check("Derivative(sigma(z), z)", "sigma(z)*(1 - sigma(z))").details.get("derivative_left")
+    # where the expected answer is itself written as a derivative, the notation is fine
+    assert check("d/dz sigma(z)", "d/dz sigma(z)")
+
+
+def test_a_derivation_must_end_in_a_result():
+    start = "d/dw (1/2*(sigma(w*x + b) - c)^2)"
+    point = {"x": 1, "c": 1, "w": 0, "b": 0}
+    only_the_question = check_steps([start], expected="-1/8", subs=point)
+    assert not only_the_question and "last step still contains a derivative" in only_the_question.feedback
+    done = check_steps([start, "(sigma(w*x + b) - c)*sigma(w*x + b)*(1 - sigma(w*x + b))*x", "-1/8"],
+                       expected="-1/8", subs=point)
+    assert done
+
+
+def test_identical_expressions_are_equal_even_when_they_cannot_be_evaluated():
+    # d/dx step(x) is a DiracDelta: no numeric value anywhere, yet an answer equal to it is right
+    assert check("d/dx step(x)", "d/dx step(x)")
