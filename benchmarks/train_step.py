@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from nnlib import SGD, SoftmaxCrossEntropyLoss
-from nnlib.course.compare import make_mlp, torch_mirror
+from nnlib.course.compare import make_mlp, torch_dtype, torch_mirror
 
 SIZES = (784, 256, 128, 10)
 
@@ -123,7 +123,7 @@ def torch_gemm_step(batch_size: int, sizes: Sequence[int] = SIZES, dtype: DTypeL
     """
     import torch
 
-    tdtype = getattr(torch, np.dtype(dtype).name)
+    tdtype = torch_dtype(dtype)
     g = torch.Generator().manual_seed(1)
     pairs = list(zip(sizes[:-1], sizes[1:]))
     A = [torch.rand(batch_size, n, generator=g, dtype=tdtype) for n in sizes]

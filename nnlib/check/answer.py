@@ -23,6 +23,11 @@ UNFINISHED = ("Your answer still contains a derivative (d/dw ...): carry out the
               "differentiation and give the result.")
 
 
+def unfinished_verdict() -> "Verdict":
+    """The verdict for an answer that restates a derivative (see :func:`unfinished`)."""
+    return Verdict(False, "other", UNFINISHED, {"derivative_left": True})
+
+
 def split_names(variables) -> tuple[str, ...]:
     """``"x, y z"`` or ``["x", "y"]`` -> ``("x", "y", "z")``."""
     if variables is None:
@@ -253,7 +258,7 @@ def check(answer, expected, variables=None, shapes=None, rtol: float = 1e-9,
     if not_attempted(answer):
         return Verdict(False, "not_attempted", NOT_ATTEMPTED)
     if unfinished(answer, q):
-        return Verdict(False, "other", UNFINISHED, {"derivative_left": True})
+        return unfinished_verdict()
     try:
         student, inexact = to_sympy(answer, q.symbols)
     except ParseError as exc:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .answer import (NOT_ATTEMPTED, UNFINISHED, Question, unfinished, freeze_shapes, error_verdict, safe_judge,
+from .answer import (NOT_ATTEMPTED, Question, unfinished, unfinished_verdict, freeze_shapes, error_verdict, safe_judge,
                      names_in, not_attempted, split_names, to_sympy)
 from .build import is_matrix, split_name
 from .parse import ParseError
@@ -104,7 +104,7 @@ def check_steps(steps, expected=None, variables=None, shapes=None, subs=None,
         prev = cur
     final = None
     if q.expected is not None and unfinished(steps[-1], q):
-        final = Verdict(False, "other", UNFINISHED, {"derivative_left": True})
+        final = unfinished_verdict()
         return StepsVerdict(verdicts, None, final, False, final.diagnosis,
                             "Every step follows from the one before, but the last step still "
                             "contains a derivative: carry it out and end with the result.")

@@ -46,7 +46,7 @@ from .. import (
 )
 from .._validate import as_rng
 
-__all__ = ["make_mlp", "net_dtype", "import_torch", "torch_mirror", "batch_order", "train_torch", "SideBySide", "side_by_side"]
+__all__ = ["make_mlp", "net_dtype", "import_torch", "torch_dtype", "torch_mirror", "batch_order", "train_torch", "SideBySide", "side_by_side"]
 
 
 def make_mlp(sizes: Sequence[int], activation: type = ReLU, rng: Any = 0, dtype: Any = np.float64) -> Sequential:
@@ -93,10 +93,15 @@ def net_dtype(net: Sequential) -> np.dtype:
     return params[0].dtype if params else np.dtype(np.float64)
 
 
+def torch_dtype(dtype: Any) -> Any:
+    """The torch dtype of a numpy dtype (``np.float32`` -> ``torch.float32``)."""
+    return getattr(import_torch(), np.dtype(dtype).name)
+
+
 def torch_mirror(net: Sequential) -> Any:
     """A ``torch.nn.Sequential`` with a copy of every weight and bias of `net`, in `net`'s dtype."""
     torch = import_torch()
-    dtype = getattr(torch, str(net_dtype(net)))
+    dtype = torch_dtype(net_dtype(net))
     modules = []
     for layer in net:
         if isinstance(layer, Linear):
