@@ -158,17 +158,20 @@ def worst_case_bound(
     batches: Sequence[np.ndarray],
     lr: float,
     dtype: Any = None,
-) -> AgreementBound:
+    rounded_weights: bool = False,
+) -> WorstCaseBound:
     """Guaranteed bound on the per-step loss gap between any two SGD runs of `net` in precision `dtype`.
 
     `net` holds the initial weights (it is not changed); `X` (n, d) and `Y` ((n,) class indices for
     SoftmaxCrossEntropyLoss, (n, k) targets for MSELoss) the training data; `batches` the index
     arrays of the steps (``batch_order``); `lr` the SGD step size. `dtype` is the precision of the
     two runs compared (default: the network's). See the module docstring for the derivation.
-    Once the bound overflows float64 it is reported as inf.
+    ``rounded_weights=True`` lets a run start from `net`'s weights rounded to `dtype` (each within
+    u |W| of them), e.g. a float32 copy of a float64 network. Once the bound overflows float64 it
+    is reported as inf.
     """
     with np.errstate(over="ignore", invalid="ignore"):
-        result = _worst_case(net, loss, X, Y, batches, lr, dtype)
+        result = _worst_case(net, loss, X, Y, batches, lr, dtype, rounded_weights)
     result.loss_gap = np.where(np.isfinite(result.loss_gap), result.loss_gap, np.inf)
     if not np.isfinite(result.weight_gap):
         result.weight_gap = np.inf
@@ -176,7 +179,7 @@ def worst_case_bound(
 
 
 def _worst_case(net: Sequential, loss: Any, X: np.ndarray, Y: np.ndarray, batches: Sequence[np.ndarray],
-                lr: float, dtype: Any) -> WorstCaseBound:
+                lr: float, dtype: Any, rounded_weights: bool) -> WorstCaseBound:
     """The recursion of :func:`worst_case_bound` (floating-point warnings handled by the caller)."""
     if not isinstance(loss, (SoftmaxCrossEntropyLoss, MSELoss)):
         raise TypeError(f"worst_case_bound supports SoftmaxCrossEntropyLoss and MSELoss, got {loss!r}")
@@ -187,8 +190,9 @@ def _worst_case(net: Sequential, loss: Any, X: np.ndarray, Y: np.ndarray, batche
     Y = np.asarray(Y)
     Ws = [W.copy() for W, _ in params]
     bs = [b.copy() for _, b in params]
-    dWs = [np.zeros_like(W) for W in Ws]
-    dbs = [np.zeros_like(b) for b in bs]
+    start = u if rounded_weights else 0.0  # |fl(w) - w| <= u |w|
+    dWs = [start * np.abs(W) for W in Ws]
+    dbs = [start * np.abs(b) for b in bs]
     loss_gap, switchable = np.empty(len(batches)), np.empty(len(batches))
     for step, idx in enumerate(batches):
         A, dA = X[idx], np.zeros_like(X[idx])
