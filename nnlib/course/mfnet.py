@@ -21,6 +21,8 @@ Code notation vs the report: nnlib is batch-first, so the report's ``W_l[1:, :]`
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from itertools import combinations
 from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
@@ -94,6 +96,7 @@ def chain(
     Y: sp.Matrix | None = None,
     Z1: sp.Matrix | None = None,
     eta: sp.Expr = ETA,
+    dJdY_factor: sp.Expr | None = None,
 ) -> dict[str, sp.Matrix | sp.Expr]:
     """Every matrix of one forward/backward/update cycle, exactly.
 
@@ -104,6 +107,8 @@ def chain(
     X, Y : SymPy matrices (n_0 x m) and (n_L x m), samples as columns (default: ``INPUTS``).
     Z1 : optional SymPy matrix that *replaces* W1 A0 (to follow the report's printed Z1).
     eta : learning rate.
+    dJdY_factor : the factor c in ``dJ/dY_hat = c (Y_hat - Y~)``; default the correct
+        ``2/m`` (report eq. 4.2). ``1/m`` reproduces the report's printed backward pass.
 
     Returns
     -------
@@ -124,7 +129,8 @@ def chain(
     L = len(W)
     m = A.shape[1]
     out["J"] = loss(A, out["Ytilde"])
-    dA = sp.Rational(2, m) * (A - out["Ytilde"])
+    factor = sp.Rational(2, m) if dJdY_factor is None else sp.sympify(dJdY_factor)
+    dA = factor * (A - out["Ytilde"])
     out["dJdY"] = dA
     for l in range(L, 0, -1):
         Delta = dA.multiply_elementwise(_bias_mask(out[f"Z{l}"]))
@@ -246,3 +252,203 @@ def side_by_side(keys: Iterable[str], printed: dict, computed: dict, labels: tup
             lines.append(f"    {left:<{w}}{right}")
         blocks.append("\n".join(lines))
     return "\n".join(blocks)
+
+
+# ------------------------------------------------------------ the printed numbers as data
+#
+# Which small edits of the printed *inputs* reproduce the printed *intermediates*?  An edit
+# replaces one entry of X, W1, W2, W3 or Y by another value.  Every forward quantity is a
+# polynomial in each input entry, so "which value of this entry (or pair of entries)
+# reproduces the printed Z1" is a small polynomial system that SymPy solves exactly.
+
+#: The printed inputs an edit may change, in search order.
+EDITABLE = ("X", "W1", "W2", "W3", "Y")
+#: The printed forward intermediates, in the order the report prints them.
+FORWARD = ("Z1", "Z2", "Z3", "J")
+#: Every printed intermediate of section 3.3 after the inputs (17 items).
+PRINTED_KEYS = tuple(PRINTED)
+
+
+def one_digit_typos(value: int) -> set[int]:
+    """The integers that differ from ``value`` in one printed digit, or in its sign.
+
+    >>> sorted(one_digit_typos(2))
+    [-2, 0, 1, 3, 4, 5, 6, 7, 8, 9]
+    """
+    if int(value) != value:
+        raise ValueError(f"one_digit_typos needs an integer, got {value!r}")
+    value = int(value)
+    sign, digits = ("-" if value < 0 else ""), str(abs(value))
+    out = {int(sign + digits[:i] + d + digits[i + 1:]) for i in range(len(digits)) for d in "0123456789"}
+    out.add(-value)
+    out.discard(value)
+    return out
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Entry ``(row, col)`` (0-based, row 0 = bias row of a W) of the printed input ``name`` read as ``value``."""
+
+    name: str
+    row: int
+    col: int
+    value: sp.Expr
+
+    @property
+    def printed(self) -> sp.Expr:
+        """The value printed in the report at this place."""
+        return INPUTS[self.name][self.row, self.col]
+
+    @property
+    def kind(self) -> str:
+        """``"sign flip"``, ``"one-digit typo"`` or ``"other value"``."""
+        if self.value == -self.printed:
+            return "sign flip"
+        if self.value.is_integer and int(self.value) in one_digit_typos(self.printed):
+            return "one-digit typo"
+        return "other value"
+
+    def __str__(self) -> str:
+        return f"{self.name}[{self.row}, {self.col}]: printed {self.printed} -> {self.value} ({self.kind})"
+
+
+def positions(names: Iterable[str] = EDITABLE) -> list[tuple[str, int, int]]:
+    """Every entry ``(name, row, col)`` of the printed inputs ``names``, row by row."""
+    out = []
+    for name in names:
+        if name not in INPUTS:
+            raise KeyError(f"no printed input {name!r}; the inputs are {list(INPUTS)}")
+        rows, cols = INPUTS[name].shape
+        out += [(name, i, j) for i in range(rows) for j in range(cols)]
+    return out
+
+
+def apply_edits(edits: Iterable[Edit], inputs: dict | None = None) -> dict[str, sp.Matrix]:
+    """A copy of ``inputs`` (default the printed ``INPUTS``) with every edit applied."""
+    out = {k: M.copy() for k, M in (INPUTS if inputs is None else inputs).items()}
+    for e in edits:
+        if e.name not in out:
+            raise KeyError(f"no printed input {e.name!r}; the inputs are {list(out)}")
+        if not (0 <= e.row < out[e.name].rows and 0 <= e.col < out[e.name].cols):
+            raise IndexError(f"{e.name} has shape {out[e.name].shape}; there is no entry ({e.row}, {e.col})")
+        out[e.name][e.row, e.col] = e.value
+    return out
+
+
+def forward(inputs: dict) -> dict[str, sp.Matrix | sp.Expr]:
+    """Z1, Z2, Z3 and J of the identity network for the inputs X, Y, W1, W2, W3 (symbols allowed)."""
+    A = augment(inputs["X"])
+    out: dict[str, sp.Matrix | sp.Expr] = {}
+    for l in (1, 2, 3):
+        A = out[f"Z{l}"] = inputs[f"W{l}"] * A
+    out["J"] = loss(A, augment(inputs["Y"]))
+    return out
+
+
+def _residuals(computed: dict, stages: Iterable[str]) -> list[sp.Expr]:
+    """computed - printed, entry by entry, for the printed forward ``stages``."""
+    res = []
+    for k in stages:
+        C, P = computed[k], PRINTED[k]
+        res += list(sp.Matrix(C) - P) if hasattr(P, "shape") else [C - P]
+    return [sp.expand(r) for r in res]
+
+
+def solve_edits(places: Iterable[tuple[str, int, int]], stages: Iterable[str] = FORWARD) -> list[tuple[Edit, ...]]:
+    """All values of the entries ``places`` that reproduce the printed ``stages`` exactly.
+
+    Each place becomes a symbol; the printed stage values give polynomial equations in
+    them, solved exactly by SymPy. Only real solutions that change *every* listed entry
+    count (keeping an entry as printed is a smaller edit, found by the smaller search).
+
+    Raises ValueError if the solutions form a continuum (a free parameter), which the
+    caller must then report instead of a count.
+    """
+    places = list(places)
+    syms = sp.symbols(f"t0:{len(places)}")
+    inputs = {k: M.copy() for k, M in INPUTS.items()}
+    for s, (name, i, j) in zip(syms, places):
+        inputs[name][i, j] = s
+    eqs = [r for r in _residuals(forward(inputs), stages) if r != 0]
+    if any(r.is_number for r in eqs):
+        return []  # a printed entry that none of these places can change is wrong
+    found = []
+    for sol in sp.solve(eqs, syms, dict=True):
+        values = [sol.get(s, s) for s in syms]
+        if any(v.free_symbols for v in values):
+            raise ValueError(f"edits of {places} reproduce {list(stages)} for a continuum of values: {sol}")
+        if all(v.is_real for v in values) and all(v != INPUTS[n][i, j] for v, (n, i, j) in zip(values, places)):
+            found.append(tuple(Edit(n, i, j, v) for v, (n, i, j) in zip(values, places)))
+    return found
+
+
+def search_edits(size: int, stages: Iterable[str] = FORWARD, names: Iterable[str] = EDITABLE) -> list[tuple[Edit, ...]]:
+    """Every set of ``size`` changed entries of the printed inputs that reproduces ``stages``.
+
+    Searches all entries of ``names`` (default X, W1, W2, W3 and Y: 42 entries, so 42
+    single edits or 861 pairs), each with every value (solved for, not guessed).
+    """
+    if size not in (1, 2):
+        raise ValueError(f"size must be 1 or 2 (single edits or pairs), got {size!r}")
+    stages = tuple(stages)
+    found = []
+    for places in combinations(positions(names), size):
+        found += solve_edits(places, stages)
+    return found
+
+
+def explains(reading: dict, keys: Iterable[str] = PRINTED_KEYS) -> list[str]:
+    """The printed intermediates (of ``keys``) that a computed ``reading`` reproduces exactly."""
+    return [k for k in keys if verdict(PRINTED[k], reading[k]) == "match"]
+
+
+#: The two edits the search finds (tests/course/test_mfnet_typo_search.py re-derives them).
+INTENDED_EDITS = (Edit("X", 1, 1, sp.Integer(3)), Edit("W1", 3, 1, sp.Integer(1)))
+
+
+def intended_inputs() -> dict[str, sp.Matrix]:
+    """The printed inputs with the two one-digit typos of ``INTENDED_EDITS`` corrected."""
+    return apply_edits(INTENDED_EDITS)
+
+
+def reading(inputs: dict | None = None, dJdY_factor: sp.Expr | None = None, eta: sp.Expr = ETA) -> dict:
+    """``chain`` for a dict of inputs (default the printed ones); see :func:`chain`."""
+    I = INPUTS if inputs is None else inputs
+    return chain([I["W1"], I["W2"], I["W3"]], I["X"], I["Y"], eta=eta, dJdY_factor=dJdY_factor)
+
+
+def loss_factor_solutions(inputs: dict | None = None, keys: Iterable[str] | None = None) -> dict[str, set]:
+    """For each printed gradient: the factors c with ``dJ/dY_hat = c (Y_hat - Y~)`` that reproduce it.
+
+    The whole backward pass is linear in c, so each printed matrix gives linear equations
+    in c: the empty set means no c works, ``{1/4}`` means exactly c = 1/4 does.
+    """
+    c = sp.Symbol("c")
+    R = reading(inputs, dJdY_factor=c)
+    keys = keys or ("dJdY", "Delta3", "dW3", "dA2", "Delta2", "dW2", "dA1", "Delta1", "dW1", "dA0")
+    out = {}
+    for k in keys:
+        eqs = [e for e in sp.Matrix(R[k] - PRINTED[k]) if e != 0]
+        if not eqs:
+            raise ValueError(f"printed {k} does not depend on the factor c (all zero?)")
+        out[k] = {sol[c] for sol in sp.solve(eqs, c, dict=True)}
+    return out
+
+
+def loss_after_step(eta: sp.Expr, inputs: dict | None = None) -> sp.Expr:
+    """J after one gradient step ``W - eta dW`` (true gradients) from ``inputs``; ``eta`` may be a symbol."""
+    I = INPUTS if inputs is None else inputs
+    R = reading(I)
+    new = {**I, **{f"W{l}": I[f"W{l}"] - eta * R[f"dW{l}"] for l in (1, 2, 3)}}
+    return sp.expand(forward(new)["J"])
+
+
+def improving_etas(inputs: dict | None = None) -> list[tuple[float, float]]:
+    """The intervals of eta > 0 where one step lowers J (numeric ends of the exact polynomial's roots)."""
+    eta = sp.Symbol("eta")
+    J_eta = loss_after_step(eta, inputs)
+    J0 = J_eta.subs(eta, 0)
+    ends = sorted(float(r) for r in sp.Poly(J_eta - J0, eta).nroots(n=30) if r.is_real and r > 1e-12)
+    ends = [0.0] + ends
+    mids = [(a + b) / 2 for a, b in zip(ends, ends[1:])]
+    return [(a, b) for a, b, t in zip(ends, ends[1:], mids) if J_eta.subs(eta, t) < J0]
