@@ -144,7 +144,8 @@ def chain(
     return out
 
 
-def symbolic_gradients(weights: Iterable[sp.Matrix] | None = None) -> list[sp.Matrix]:
+def symbolic_gradients(weights: Iterable[sp.Matrix] | None = None, X: sp.Matrix | None = None,
+                       Y: sp.Matrix | None = None) -> list[sp.Matrix]:
     """dJ/dW_l by differentiating J directly (no backprop), for the trainable rows 1: of each W_l.
 
     Every trainable entry is replaced by a symbol, J becomes a polynomial in them and is
@@ -159,10 +160,10 @@ def symbolic_gradients(weights: Iterable[sp.Matrix] | None = None) -> list[sp.Ma
         S = sp.Matrix(Wl.shape[0], Wl.shape[1], lambda i, j: sp.Symbol(f"w{l}_{i}{j}") if i > 0 else Wl[i, j])
         values.update({S[i, j]: Wl[i, j] for i in range(1, Wl.shape[0]) for j in range(Wl.shape[1])})
         symbolic.append(S)
-    A = augment(INPUTS["X"])
+    A = augment(INPUTS["X"] if X is None else X)
     for S in symbolic:
         A = S * A
-    J = loss(A, augment(INPUTS["Y"]))
+    J = loss(A, augment(INPUTS["Y"] if Y is None else Y))
     return [S.applyfunc(lambda s: sp.diff(J, s).subs(values) if s in values else sp.Integer(0)) for S in symbolic]
 
 
