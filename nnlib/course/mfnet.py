@@ -22,7 +22,7 @@ Code notation vs the report: nnlib is batch-first, so the report's ``W_l[1:, :]`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, product
 from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
@@ -204,14 +204,15 @@ def verdict(printed: sp.Matrix | sp.Expr, computed: sp.Matrix | sp.Expr) -> str:
     return "MISMATCH"
 
 
-def recompute_printed_steps(eta: sp.Expr = ETA) -> dict[str, sp.Matrix | sp.Expr]:
+def recompute_printed_steps(eta: sp.Expr = ETA, inputs: dict | None = None) -> dict[str, sp.Matrix | sp.Expr]:
     """Each printed step recomputed from the *printed* values it is built from.
 
     This tests the report's arithmetic one step at a time: e.g. ``dW3`` is recomputed as
     ``printed Delta3 @ printed A2^T``, ``W3_new`` as ``W3 - eta * printed dW3``. A step
-    that matches is consistent with what the report printed just before it.
+    that matches is consistent with what the report printed just before it. ``inputs``
+    (default the printed ``INPUTS``) supplies X, Y and the W's, e.g. ``intended_inputs()``.
     """
-    P, I = PRINTED, INPUTS
+    P, I = PRINTED, (INPUTS if inputs is None else inputs)
     A0, Yt = augment(I["X"]), augment(I["Y"])
     m = A0.shape[1]
     Wd = {l: I[f"W{l}"] for l in (1, 2, 3)}
@@ -355,17 +356,49 @@ def _residuals(computed: dict, stages: Iterable[str]) -> list[sp.Expr]:
     return [sp.expand(r) for r in res]
 
 
-def solve_edits(places: Iterable[tuple[str, int, int]], stages: Iterable[str] = FORWARD) -> list[tuple[Edit, ...]]:
+def _may_reproduce(places: list[tuple[str, int, int]], stages: tuple[str, ...]) -> bool:
+    """Exact quick test: can changing ``places`` alter every printed Z entry that is now wrong?
+
+    Z1, Z2, Z3 are multilinear in the input entries (each entry sits in one factor of
+    ``W3 W2 W1 [1; X]``), so an entry of Z is independent of the places iff it takes the
+    same value at all 0/1 corners of the places. An entry that is independent and wrong
+    rules the places out; anything else is left to :func:`solve_edits`.
+    """
+    zs = [s for s in stages if s != "J"]
+    if not zs:
+        return True
+    base = {k: np.array(M.tolist(), dtype=np.int64) for k, M in INPUTS.items()}
+    corners = []
+    for corner in product((0, 1), repeat=len(places)):
+        M = {k: v.copy() for k, v in base.items()}
+        for (name, i, j), c in zip(places, corner):
+            M[name][i, j] = c
+        A, Z = np.vstack([np.ones((1, M["X"].shape[1]), np.int64), M["X"]]), {}
+        for l in (1, 2, 3):
+            A = Z[f"Z{l}"] = M[f"W{l}"] @ A
+        corners.append(np.concatenate([Z[z].ravel() for z in zs]))
+    V = np.array(corners)
+    printed = np.concatenate([np.array(PRINTED[z].tolist(), dtype=np.int64).ravel() for z in zs])
+    independent = (V == V[0]).all(axis=0)
+    return not np.any(independent & (V[0] != printed))
+
+
+def solve_edits(places: Iterable[tuple[str, int, int]], stages: Iterable[str] = FORWARD,
+                quick: bool = True) -> list[tuple[Edit, ...]]:
     """All values of the entries ``places`` that reproduce the printed ``stages`` exactly.
 
     Each place becomes a symbol; the printed stage values give polynomial equations in
     them, solved exactly by SymPy. Only real solutions that change *every* listed entry
     count (keeping an entry as printed is a smaller edit, found by the smaller search).
 
+    ``quick`` first runs the exact test :func:`_may_reproduce` and skips places that
+    cannot work (``quick=False`` solves every case; the tests compare both).
     Raises ValueError if the solutions form a continuum (a free parameter), which the
     caller must then report instead of a count.
     """
-    places = list(places)
+    places, stages = list(places), tuple(stages)
+    if quick and not _may_reproduce(places, stages):
+        return []
     syms = sp.symbols(f"t0:{len(places)}")
     inputs = {k: M.copy() for k, M in INPUTS.items()}
     for s, (name, i, j) in zip(syms, places):

@@ -71,6 +71,16 @@ def test_exactly_one_pair_reproduces_the_whole_printed_forward_pass():
     assert mfnet.search_edits(2, ("Z1",)) == [INTENDED_EDITS]  # Z1 alone already decides
 
 
+def test_quick_filter_loses_no_solution():
+    # every pair of the 42 entries, Z1 and Z2: the solver with and without the quick test agree
+    places = mfnet.positions()
+    for pair in combinations(places, 2):
+        fast = mfnet.solve_edits(pair, ("Z1", "Z2"))
+        assert fast == mfnet.solve_edits(pair, ("Z1", "Z2"), quick=False), pair
+    # and the quick test does reject something (else it would test nothing)
+    assert not mfnet._may_reproduce([("W3", 1, 1), ("Y", 0, 0)], ("Z1",))
+
+
 def test_brute_force_integer_pairs_for_z1():
     """Independent of SymPy's solver: try every integer in [-20, 20] at every pair of entries of X, W1."""
     A0, W1, Z1p = _int(mfnet.augment(INPUTS["X"])), _int(INPUTS["W1"]), _int(PRINTED["Z1"])
