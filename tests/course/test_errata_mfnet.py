@@ -21,7 +21,7 @@ from nnlib.course.errata import load_errata, load_withdrawn
 from nnlib.course.mfnet import INPUTS, INTENDED_EDITS, PRINTED
 
 MFNET_IDS = {"mfnet-input-layer-index", "mfnet-layer-sizes", "mfnet-x-typo", "mfnet-w1-typo",
-             "mfnet-dJdY-factor", "mfnet-update", "mfnet-bias-activation", "mfnet-ce-hadamard",
+             "mfnet-dJdY-factor", "mfnet-update", "mfnet-activation-display", "mfnet-bias-activation", "mfnet-ce-hadamard",
              "mfnet-softmax-axis", "mfnet-softmax-jacobian", "mfnet-ce-gradient", "mfnet-softmax-derivative"}
 
 
@@ -119,6 +119,20 @@ def test_update(E, intended):
     steps = mfnet.recompute_printed_steps()
     assert all(steps[k] == PRINTED[k] for k in ("W1_new", "W2_new", "W3_new"))  # W - 4 x printed dW
     assert printed[0] == I["W3"] - 2 * intended["dW3"] and printed[1] == I["W2"] - 2 * intended["dW2"]
+
+
+def test_activation_display(E):
+    """mfnet-activation-display: the printed A^[1], A^[2] have 2 rows too many."""
+    bodies = re.findall(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}", E["mfnet-activation-display"].printed)
+    assert len(bodies) == 2
+    for l, body in zip((1, 2), bodies):
+        rows = [r.strip() for r in body.split("\\\\")]
+        block = rows.index(f"g(Z^{{[{l}]}}[1:])")
+        Z = PRINTED[f"Z{l}"]
+        numeric = [sp.Matrix([[sp.sympify(v) for v in r.split("&")]]) for r in rows[block + 1:]]
+        n_rows = block + (Z.rows - 1) + len(numeric)      # bias row(s) + the block + the rest
+        assert (n_rows, Z.rows) == ((6, 4) if l == 1 else (5, 3))
+        assert numeric == [Z.row(i) for i in range(Z.rows - 2, Z.rows)]   # Z's last two rows again
 
 
 def test_bias_activation(E):

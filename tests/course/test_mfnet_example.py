@@ -277,7 +277,11 @@ def test_the_factor_slip_is_one_over_m():
     # dJ/dY_hat = c (Y_hat - Y~): which c reproduces each printed gradient?
     per_matrix = mfnet.loss_factor_solutions(mfnet.intended_inputs())
     assert len(per_matrix) == 10 and all(v == {sp.Rational(1, 4)} for v in per_matrix.values())
-    assert sp.Rational(1, 4) == sp.Rational(1, 4) * 2 / 2 != sp.Rational(2, 4)   # 1/m, not 2/m (m = 4)
+    m, rows = PRINTED["Z3"].cols, PRINTED["Z3"].rows
+    assert sp.Rational(2, m) == sp.Rational(1, 2)                  # the report's own formula
+    # 1/4 is 1/m (the 2 dropped) and equally 2/(m * rows), the mean over all 8 entries of
+    # the output with its bias row: this example cannot tell the two slips apart.
+    assert sp.Rational(1, m) == sp.Rational(2, m * rows) == sp.Rational(1, 4)
     # With the printed inputs no factor reproduces any printed gradient.
     assert all(v == set() for v in mfnet.loss_factor_solutions().values())
 
