@@ -16,6 +16,14 @@ Update:    ``W_l <- W_l - eta dW_l`` with ``eta = 4``.
 printed in section 3.3 (transcribed, with their 1/4 factors); they are *data to compare
 against*, never used as correct values. :func:`chain` computes every matrix.
 
+The printed numbers as data (lesson 6): :func:`search_edits` solves, exactly, for every
+single entry or pair of entries of the printed inputs, the values that reproduce printed
+intermediates. It finds one pair, ``INTENDED_EDITS`` (X[1, 1] = 3, W1[3, 1] = 1, two
+one-digit typos): :func:`intended_inputs`. :func:`reading` computes a whole chain for a
+set of inputs (and optionally the report's factor 1/4 in dJ/dY_hat), :func:`explains`
+counts the printed intermediates it reproduces, :func:`loss_factor_solutions` solves for
+that factor, :func:`loss_after_step` and :func:`improving_etas` judge the learning rate.
+
 Code notation vs the report: nnlib is batch-first, so the report's ``W_l[1:, :]`` is the
 ``weight`` of ``Linear(n_in, n_out, absorb_bias=True)`` and ``A[1:, :].T`` is the batch.
 """
@@ -32,7 +40,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from nnlib import Sequential
 
 __all__ = ["INPUTS", "PRINTED", "ETA", "augment", "chain", "loss", "nnlib_network", "recompute_printed_steps",
-           "side_by_side", "symbolic_gradients", "verdict"]
+           "side_by_side", "symbolic_gradients", "verdict",
+           # the printed numbers as data
+           "EDITABLE", "FORWARD", "PRINTED_KEYS", "INTENDED_EDITS", "Edit", "one_digit_typos", "positions",
+           "apply_edits", "forward", "solve_edits", "search_edits", "explains", "intended_inputs", "reading",
+           "loss_factor_solutions", "loss_after_step", "improving_etas"]
 
 #: Learning rate of the report's weight update (section 3.3.3).
 ETA = sp.Integer(4)

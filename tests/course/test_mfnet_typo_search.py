@@ -115,3 +115,9 @@ def test_printed_inputs_and_intended_inputs_differ_in_the_two_entries():
     I = mfnet.intended_inputs()
     diff = {(k, i, j) for k in INPUTS for (i, j) in np.ndindex(*INPUTS[k].shape) if I[k][i, j] != INPUTS[k][i, j]}
     assert diff == {("X", 1, 1), ("W1", 3, 1)}
+
+
+def test_a_continuum_is_reported_not_counted():
+    # J = 1 is one equation: two entries of W3 satisfy it along a curve, not at points
+    with pytest.raises(ValueError, match="continuum"):
+        mfnet.solve_edits([("W3", 1, 1), ("W3", 1, 2)], ("J",))
