@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from itertools import product
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -44,9 +45,36 @@ def intended():
     return mfnet.reading(mfnet.intended_inputs())
 
 
+#: erratum id -> (test file, test function) that decides it (docs/AUDIT_MFNET.md)
+DECIDING_TEST = {
+    "mfnet-input-layer-index": ("test_errata_mfnet.py", "test_input_layer_index"),
+    "mfnet-layer-sizes": ("test_errata_mfnet.py", "test_layer_sizes"),
+    "mfnet-x-typo": ("test_errata_mfnet.py", "test_x_typo"),
+    "mfnet-w1-typo": ("test_errata_mfnet.py", "test_w1_typo"),
+    "mfnet-dJdY-factor": ("test_errata_mfnet.py", "test_dJdY_factor"),
+    "mfnet-update": ("test_errata_mfnet.py", "test_update"),
+    "mfnet-activation-display": ("test_errata_mfnet.py", "test_activation_display"),
+    "mfnet-bias-activation": ("test_errata_mfnet.py", "test_bias_activation"),
+    "mfnet-ce-hadamard": ("test_errata_mfnet.py", "test_ce_hadamard"),
+    "mfnet-softmax-axis": ("test_errata_mfnet.py", "test_softmax_axis"),
+    "mfnet-softmax-jacobian": ("test_errata_claims.py", "test_softmax_jacobian_needs_delta_il"),
+    "mfnet-ce-gradient": ("test_errata_claims.py", "test_cross_entropy_gradient_is_S_minus_Y_over_m"),
+    "mfnet-softmax-derivative": ("test_errata_mfnet.py", "test_softmax_derivative_wrong_exactly_where_samples_differ"),
+}
+
+
 def test_the_mfnet_errata_are_exactly_these(E):
-    assert {i for i in E if i.startswith("mfnet-")} == MFNET_IDS
+    assert {i for i in E if i.startswith("mfnet-")} == MFNET_IDS == set(DECIDING_TEST)
     assert {"mfnet-z1", "mfnet-forward-loss", "mfnet-dW1-inconsistent", "mfnet-dA0-row"} <= set(load_withdrawn())
+
+
+def test_every_mfnet_erratum_has_a_deciding_test():
+    here = Path(__file__).parent
+    for erratum_id, (file, name) in DECIDING_TEST.items():
+        assert f"def {name}(" in (here / file).read_text(encoding="utf-8"), erratum_id
+    audit = (here.parents[1] / "docs" / "AUDIT_MFNET.md").read_text(encoding="utf-8")
+    for erratum_id in DECIDING_TEST:
+        assert f"`{erratum_id}`" in audit, f"{erratum_id} missing from docs/AUDIT_MFNET.md"
 
 
 def test_input_layer_index(E):
@@ -182,3 +210,33 @@ def test_softmax_derivative_wrong_exactly_where_samples_differ():
         wrong_printed += sp.simplify(true - printed) != 0
         wrong_corrected += sp.simplify(true - corrected) != 0
     assert (wrong_printed, wrong_corrected) == (18, 0)
+
+
+# ------------------------------------------------ statements checked and found correct
+
+def test_bias_absorbed_equation_3_2():
+    """Eq. (3.2)/(3.3): [1; y] = [[1, 0], [b, W]] [1; x] gives y = b + W x (audit: correct)."""
+    W = sp.Matrix(2, 3, lambda i, j: sp.Symbol(f"w{i}{j}"))
+    b, x = sp.Matrix(sp.symbols("b0 b1")), sp.Matrix(sp.symbols("x0 x1 x2"))
+    big = sp.Matrix.vstack(sp.Matrix([[1, 0, 0, 0]]), sp.Matrix.hstack(b, W))
+    out = big * sp.Matrix.vstack(sp.Matrix([1]), x)
+    assert out[0] == 1 and (out[1:, :] - (b + W * x)).expand() == sp.zeros(2, 1)
+
+
+def test_log_softmax_equation_4_5():
+    """Eq. (4.5): log S_ij = Z_ij - log sum_k exp(Z_ik) (audit: correct)."""
+    z = sp.symbols("z0:3")
+    S0 = sp.exp(z[0]) / sum(sp.exp(v) for v in z)
+    assert sp.simplify(sp.expand_log(sp.log(S0), force=True) - (z[0] - sp.log(sum(sp.exp(v) for v in z)))) == 0
+
+
+def test_masked_delta_keeps_the_copy_row(intended):
+    """Section 3.2.2: zeroing row 0 of Delta leaves row 0 of every dW at zero (audit: correct)."""
+    for l in (1, 2, 3):
+        assert not any(intended[f"dW{l}"].row(0))
+        assert intended[f"W{l}_new"].row(0) == mfnet.intended_inputs()[f"W{l}"].row(0)
+
+
+def test_footnote_eta_4_is_too_large(intended):
+    """Footnote 1: eta = 4 is far too high; here one step multiplies J = 1 by more than 10^5 (audit: correct)."""
+    assert intended["J"] == 1 and mfnet.loss_after_step(4, mfnet.intended_inputs()) > 10**5
