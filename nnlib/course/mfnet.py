@@ -490,11 +490,23 @@ def loss_after_step(eta: sp.Expr, inputs: dict | None = None) -> sp.Expr:
 
 
 def improving_etas(inputs: dict | None = None) -> list[tuple[float, float]]:
-    """The intervals of eta > 0 where one step lowers J (numeric ends of the exact polynomial's roots)."""
+    """The intervals of eta > 0 where one step lowers J, ends rounded to floats.
+
+    ``J(eta) - J(0)`` is a polynomial with rational coefficients and the factor eta; its
+    positive real roots are isolated exactly (SymPy ``real_roots``) and the sign between
+    them is tested at exact rational midpoints. J(eta) is a sum of squares of polynomials,
+    so beyond the last root it grows without bound.
+    """
     eta = sp.Symbol("eta")
     J_eta = loss_after_step(eta, inputs)
     J0 = J_eta.subs(eta, 0)
-    ends = sorted(float(r) for r in sp.Poly(J_eta - J0, eta).nroots(n=30) if r.is_real and r > 1e-12)
-    ends = [0.0] + ends
-    mids = [(a + b) / 2 for a, b in zip(ends, ends[1:])]
-    return [(a, b) for a, b, t in zip(ends, ends[1:], mids) if J_eta.subs(eta, t) < J0]
+    rest = sp.Poly(sp.cancel((J_eta - J0) / eta), eta)
+    ends = [sp.Integer(0)] + sorted({r for r in rest.real_roots() if r > 0}, key=float)
+    out = []
+    for a, b in zip(ends, ends[1:]):
+        mid = (sp.Rational(float(a)) + sp.Rational(float(b))) / 2
+        if not (a < mid < b):  # pragma: no cover - float rounding of very close roots
+            raise ArithmeticError(f"roots {a} and {b} too close to separate")
+        if J_eta.subs(eta, mid) < J0:
+            out.append((float(a), float(b)))
+    return out
