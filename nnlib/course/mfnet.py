@@ -242,22 +242,33 @@ def recompute_printed_steps(eta: sp.Expr = ETA, inputs: dict | None = None) -> d
     return out
 
 
-def _rows(M: sp.Matrix | sp.Expr) -> tuple[str, list[str]]:
-    """A matrix as ('1/d x', integer rows) with the common denominator d factored out."""
+def _rows(M: sp.Matrix | sp.Expr, denominator: int | None = None) -> tuple[str, list[str]]:
+    """A matrix as ('1/d x', integer rows) with the common denominator d factored out.
+
+    ``denominator`` asks for that d (e.g. the report's 1/4) where it makes every entry an
+    integer; otherwise the least common denominator is used.
+    """
     if not hasattr(M, "shape"):
         return "", [str(M)]
     d = sp.ilcm(1, 1, *[sp.Rational(v).q for v in M])
+    if denominator is not None and denominator % d == 0:
+        d = denominator
     N = (M * d).applyfunc(sp.Integer)
     width = max(len(str(v)) for v in N)
     rows = ["[" + " ".join(str(v).rjust(width) for v in N.row(i)) + "]" for i in range(N.rows)]
     return ("" if d == 1 else f"1/{d} x "), rows
 
 
-def side_by_side(keys: Iterable[str], printed: dict, computed: dict, labels: tuple[str, str] = ("printed", "computed")) -> str:
-    """Text blocks ``name  verdict`` followed by the printed and computed matrices next to each other."""
+def side_by_side(keys: Iterable[str], printed: dict, computed: dict, labels: tuple[str, str] = ("printed", "computed"),
+                 denominator: int | None = None) -> str:
+    """Text blocks ``name  verdict`` followed by the printed and computed matrices next to each other.
+
+    ``denominator=4`` writes both sides as ``1/4 x [...]`` where that gives integers, as
+    the report does, so that a factor 2 between them is visible entry by entry.
+    """
     blocks = []
     for k in keys:
-        (fp, rp), (fc, rc) = _rows(printed[k]), _rows(computed[k])
+        (fp, rp), (fc, rc) = _rows(printed[k], denominator), _rows(computed[k], denominator)
         w = max(len(fp) + max(map(len, rp)), len(labels[0])) + 4
         lines = [f"{k}: {verdict(printed[k], computed[k])}", f"    {labels[0]:<{w}}{labels[1]}"]
         for i in range(max(len(rp), len(rc))):

@@ -136,6 +136,9 @@ def test_verdict_and_side_by_side():
     assert mfnet.verdict(M, M.T) == "MISMATCH"
     text = mfnet.side_by_side(["a"], {"a": M / 4}, {"a": M})
     assert text.splitlines()[0] == "a: MISMATCH" and "1/4 x [1 2]" in text
+    text = mfnet.side_by_side(["a"], {"a": M / 2}, {"a": M}, denominator=4)
+    assert "1/4 x [2 4]" in text and "1/4 x [4 8]" in text
+    assert "1/3 x [1 2]" in mfnet.side_by_side(["a"], {"a": M / 3}, {"a": M}, denominator=4)  # 4 does not fit
 
 
 def test_bank_answers_are_the_intended_example():
