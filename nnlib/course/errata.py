@@ -3,8 +3,10 @@
 Data: ``nnlib/course/errata/<document>.toml``, one ``[[erratum]]`` table per mistake with
 the fields ``id, document, place, printed, correct, decided_by, lesson``
 (docs/ARCHITECTURE.md). ``printed`` and ``correct`` may contain LaTeX between ``$``.
+An erratum found to be wrong is removed and recorded in a ``[[withdrawn]]`` table
+(``id, reason, see``); ``show`` of that id then raises a KeyError that says why.
 
->>> show("mfnet-z1")          # in a notebook: a side-by-side table   # doctest: +SKIP
+>>> show("mfnet-x-typo")      # in a notebook: a side-by-side table   # doctest: +SKIP
 >>> table(lesson=6)           # all errata met in lesson 6           # doctest: +SKIP
 """
 from __future__ import annotations
@@ -102,6 +104,52 @@ class ErrataTable:
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
+@dataclass(frozen=True)
+class Withdrawn:
+    """An erratum id that was recorded once and withdrawn: why, and which errata replace it."""
+
+    id: str
+    reason: str
+    see: tuple[str, ...]
+
+
+WITHDRAWN_FIELDS = ("id", "reason", "see")
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(root.glob("*.toml"),
+                  key=lambda p: (DOCUMENT_FILES.index(p.name) if p.name in DOCUMENT_FILES
+                                 else len(DOCUMENT_FILES), p.name))
+
+
+def load_withdrawn(path: str | Path | None = None) -> dict[str, Withdrawn]:
+    """Every ``[[withdrawn]]`` entry (``id``, ``reason``, ``see`` = list of replacing ids).
+
+    Raises ErrataError naming the file for a malformed entry, an id that is withdrawn and
+    still defined, or a ``see`` id that does not exist.
+    """
+    root = ERRATA_DIR if path is None else Path(path)
+    errata = load_errata(root)
+    out: dict[str, Withdrawn] = {}
+    for file in _files(root):
+        for entry in _read(file, "withdrawn"):
+            where = f"{file.name}: withdrawn {entry.get('id', '?')!r}"
+            if set(entry) != set(WITHDRAWN_FIELDS):
+                raise ErrataError(f"{where}: needs exactly the fields {list(WITHDRAWN_FIELDS)}, got {sorted(entry)}")
+            if not isinstance(entry["reason"], str) or not entry["reason"].strip():
+                raise ErrataError(f"{where}: field 'reason' must be a non-empty string")
+            see = entry["see"]
+            if not isinstance(see, list) or not all(isinstance(s, str) for s in see):
+                raise ErrataError(f"{where}: field 'see' must be a list of erratum ids")
+            if entry["id"] in errata or entry["id"] in out:
+                raise ErrataError(f"{where}: id is still defined (or withdrawn twice)")
+            unknown = [s for s in see if s not in errata]
+            if unknown:
+                raise ErrataError(f"{where}: 'see' names unknown errata {unknown}")
+            out[entry["id"]] = Withdrawn(entry["id"], entry["reason"], tuple(see))
+    return out
+
+
 def load_errata(path: str | Path | None = None) -> dict[str, Erratum]:
     """Read and validate every erratum.
 
@@ -120,11 +168,8 @@ def load_errata(path: str | Path | None = None) -> dict[str, Erratum]:
     field, a malformed id or an id used twice.
     """
     root = ERRATA_DIR if path is None else Path(path)
-    files = sorted(root.glob("*.toml"),
-                   key=lambda p: (DOCUMENT_FILES.index(p.name) if p.name in DOCUMENT_FILES
-                                  else len(DOCUMENT_FILES), p.name))
     errata: dict[str, Erratum] = {}
-    for file in files:
+    for file in _files(root):
         for number, entry in enumerate(_read(file), start=1):
             erratum = _parse(file.name, number, entry)
             if erratum.id in errata:
@@ -133,14 +178,14 @@ def load_errata(path: str | Path | None = None) -> dict[str, Erratum]:
     return errata
 
 
-def _read(file: Path) -> list:
+def _read(file: Path, table: str = "erratum") -> list:
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ErrataError(f"{file.name}: not valid TOML: {exc}") from None
-    if set(data) - {"erratum"}:
-        raise ErrataError(f"{file.name}: entries go in [[erratum]] tables, found {sorted(data)}")
-    return data.get("erratum", [])
+    if set(data) - {"erratum", "withdrawn"}:
+        raise ErrataError(f"{file.name}: entries go in [[erratum]] (or [[withdrawn]]) tables, found {sorted(data)}")
+    return data.get(table, [])
 
 
 def _parse(fname: str, number: int, entry: dict) -> Erratum:
@@ -158,7 +203,7 @@ def _parse(fname: str, number: int, entry: dict) -> Erratum:
         if want is str and not value.strip():
             raise ErrataError(f"{where}: field {name!r} is empty")
     if not _ID.match(entry["id"]):
-        raise ErrataError(f"{where}: id must be lowercase words joined by '-', e.g. 'mfnet-z1'")
+        raise ErrataError(f"{where}: id must be lowercase words joined by '-', e.g. 'mfnet-x-typo'")
     if entry["lesson"] < 0:
         raise ErrataError(f"{where}: lesson must be >= 0")
     return Erratum(**{name: entry[name] for name in FIELDS})
@@ -169,9 +214,17 @@ def _errata() -> dict[str, Erratum]:
     return load_errata()
 
 
+@lru_cache(maxsize=1)
+def _withdrawn() -> dict[str, Withdrawn]:
+    return load_withdrawn()
+
+
 def get(erratum_id: str) -> Erratum:
-    """The erratum ``erratum_id``; KeyError with close matches if there is none."""
+    """The erratum ``erratum_id``; KeyError saying why for a withdrawn id, with close matches otherwise."""
     errata = _errata()
+    gone = _withdrawn().get(erratum_id)
+    if gone is not None:
+        raise KeyError(f"erratum {erratum_id!r} was withdrawn: {gone.reason} See {', '.join(gone.see)}.")
     if erratum_id not in errata:
         close = difflib.get_close_matches(str(erratum_id), list(errata), n=3)
         raise KeyError(f"no erratum {erratum_id!r}" + (f"; did you mean {close}?" if close else ""))
