@@ -308,17 +308,21 @@ def test_ailib_activation_backward():
 # --- Meeting notes ----------------------------------------------------------------------------
 
 def test_z_sum_over_j_previous_layer():
-    """notes-z-sum-index: component i of W^(l) a^(l-1) + b^(l) is b_i + sum_j w_ij a_j^(l-1);
-    the printed sum over i with a_j^(l) is not even a function of the previous layer."""
-    W = sp.Matrix(3, 2, lambda i, j: sp.Symbol(f"w{i + 1}{j + 1}"))
-    a_prev, b = sp.Matrix(sp.symbols("p1:3")), sp.Matrix(sp.symbols("b1:4"))
+    """notes-z-sum-index: component i of W^(l) a^(l-1) + b^(l) is b_i + sum_j w_ij a_j^(l-1).
+    The printed sum_{i=1}^{n_(l-1)} w_ij a_j^(l), read literally for 3 inputs and 2 neurons, uses a
+    third row of W that does not exist, leaves j free and uses the layer's own output a^(l)."""
+    W = sp.Matrix(2, 3, lambda i, j: sp.Symbol(f"w{i + 1}{j + 1}"))
+    a_prev, b = sp.Matrix(sp.symbols("p1:4")), sp.Matrix(sp.symbols("b1:3"))
     z = W * a_prev + b
-    for i in range(3):
-        assert z[i] == b[i] + sum(W[i, j] * a_prev[j] for j in range(2))
-    a_same = sp.Matrix(sp.symbols("s1:4"))                # a^(l): the layer being computed
-    i_ = 0
-    printed = b[i_] + sum(W[i_, 0] * a_same[0] for _ in range(2))  # sum over i of w_ij a_j^(l), j fixed
-    assert not printed.free_symbols & set(a_prev)
+    for i in range(2):
+        assert z[i] == b[i] + sum(W[i, j] * a_prev[j] for j in range(3))
+    i, j = sp.symbols("i j", integer=True)
+    w, a_this = sp.IndexedBase("w"), sp.IndexedBase("a")
+    printed_sum = sp.Sum(w[i, j] * a_this[j], (i, 1, 3)).doit()
+    rows = {t.indices[0] for t in printed_sum.atoms(sp.Indexed) if t.base == w}
+    assert rows == {1, 2, 3} and max(rows) > W.rows
+    assert j in printed_sum.free_symbols and i not in printed_sum.free_symbols
+    assert printed_sum.has(a_this)
 
 
 def test_cost_uses_output_layer():
