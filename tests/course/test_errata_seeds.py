@@ -62,6 +62,7 @@ DECIDED_BY = {
     "lecture-dLdy-row": "test_errata_seeds.py::test_numerator_layout_rows",
     "lecture-dW-layer-index": "test_errata_seeds.py::test_dW_layer_index",
     "lecture-adjoint-first-rendering": "test_errata_seeds.py::test_adjoint_first_rendering",
+    "lecture-metric-derivative-variable": "test_errata_seeds.py::test_metric_derivative_variable",
     "lecture-backprop-citation": "test_errata_seeds.py::test_bibliographic_errata_cite_a_record",
     "lecture-stochastic-approximation-years": "test_errata_seeds.py::test_bibliographic_errata_cite_a_record",
 }
@@ -113,7 +114,7 @@ def test_loss_is_not_a_metric():
     p, q = (sp.Rational(1, 2), sp.Rational(1, 2)), (sp.Rational(9, 10), sp.Rational(1, 10))
     assert sp.simplify(cross_entropy(p, p) - sp.log(2)) == 0 and cross_entropy(p, p) != 0
     asym = sp.simplify(cross_entropy(p, q) - cross_entropy(q, p))
-    assert asym.is_positive, asym                       # CE(p, q) > CE(q, p): not symmetric
+    assert sp.simplify(asym - sp.log(sp.Rational(5, 3))) == 0 and asym.is_positive, asym  # not symmetric
     assert round(float(cross_entropy(p, q)), 3) == 1.204 and round(float(cross_entropy(q, p)), 3) == 0.693
     # a one-hot target gives CE(y, y) = 0: the identity axiom fails only for soft targets
     assert cross_entropy((1, 0), (1, 0)) == 0
@@ -393,3 +394,20 @@ def test_gradient_vector_indices():
     count = sum(n[l] * (n[l - 1] + 1) for l in range(1, len(n)))
     net = nnlib.Sequential(nnlib.Linear(3, 4, rng=0), nnlib.Sigmoid(), nnlib.Linear(4, 2, rng=1))
     assert count == 26 == sum(p.data.size for p in net.parameters())
+
+
+def test_metric_derivative_variable():
+    """lecture-metric-derivative-variable: the loss's own derivative is with respect to the output
+    y^[m] = F(z^[m]); with respect to z^[m] it also contains F'. Cross-entropy needs y^[m]."""
+    z, c = sp.symbols("z c", real=True)
+    y = 1 / (1 + sp.exp(-z))
+    yv = sp.Symbol("y", real=True)
+    L = (yv - c) ** 2 / 2
+    dL_dy = sp.diff(L, yv)
+    dL_dz = sp.diff(L.subs(yv, y), z)
+    assert dL_dy == yv - c
+    assert sp.simplify(dL_dz - dL_dy.subs(yv, y) * y * (1 - y)) == 0
+    assert sp.simplify(dL_dz - dL_dy.subs(yv, y)) != 0          # differ unless F is the identity
+    logits = sp.Matrix([-1, 2])
+    probs = logits.applyfunc(sp.exp) / sum(logits.applyfunc(sp.exp))
+    assert not sp.log(logits[0]).is_real and sp.log(probs[0]).is_real
