@@ -8,6 +8,7 @@ A test shows both sides: the correction holds and the printed version fails.
 """
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -416,3 +417,13 @@ def test_metric_derivative_variable():
     logits = sp.Matrix([-1, 2])
     probs = logits.applyfunc(sp.exp) / sum(logits.applyfunc(sp.exp))
     assert not sp.log(logits[0]).is_real and sp.log(probs[0]).is_real
+
+
+def test_every_erratum_is_shown_in_its_lesson():
+    """Each erratum of the three seeds appears (quoted id) in the master notebook of its lesson
+    (lesson 0 is 00_errata), so a reader meets it where the course meets the mistake."""
+    root = HERE.parents[1] / "solutions"
+    for eid, entry in seed_errata().items():
+        [path] = root.glob(f"{entry['lesson']:02d}_*.ipynb")
+        source = "".join("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
+        assert f'"{eid}"' in source, f"{eid}: not shown in {path.name}"
