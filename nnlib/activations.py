@@ -280,7 +280,6 @@ class LeakyReLU(Activation):
     """f(z) = z if z > 0 else a z, f'(z) = 1 if z > 0 else a (a = negative_slope > 0). Range (-inf, inf)."""
 
     name = "Leaky ReLU"
-    dlatex = r"f'(z) = \begin{cases} a & z \le 0 \\ 1 & z > 0 \end{cases}"
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
@@ -290,6 +289,8 @@ class LeakyReLU(Activation):
         a = self.negative_slope
         self.range = Range(-INF, INF) if a > 0 else Range(0.0, INF, closed_low=True)
         self.latex = rf"f(z) = \begin{{cases}} {a:g}\,z & z < 0 \\ z & z \ge 0 \end{{cases}}"
+        # f'(0) does not exist for a != 1 (one-sided slopes a and 1); df(0) = a is a convention
+        self.dlatex = rf"f'(z) = \begin{{cases}} {a:g} & z < 0 \\ 1 & z > 0 \end{{cases}}"
 
     def f(self, z):
         return np.where(z > 0, z, self.negative_slope * z)
@@ -309,7 +310,6 @@ class ELU(Activation):
     """
 
     name = "ELU"
-    dlatex = r"f'(z) = \begin{cases} \alpha e^{z} & z \le 0 \\ 1 & z > 0 \end{cases}"
 
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
@@ -318,6 +318,8 @@ class ELU(Activation):
         self.alpha = float(alpha)
         self.range = Range(-self.alpha, INF)
         self.latex = rf"f(z) = \begin{{cases}} {self.alpha:g}\,(e^{{z}} - 1) & z \le 0 \\ z & z > 0 \end{{cases}}"
+        # same alpha as f; at z = 0 the one-sided slopes are alpha and 1 (equal only for alpha = 1)
+        self.dlatex = rf"f'(z) = \begin{{cases}} {self.alpha:g}\,e^{{z}} & z < 0 \\ 1 & z > 0 \end{{cases}}"
 
     def f(self, z):
         neg = np.expm1(np.minimum(z, 0.0))  # no overflow for large positive z
@@ -354,5 +356,5 @@ class Softplus(Activation):
 #: The lecture table's activations, in its order (default parameters).
 ACTIVATIONS: tuple[type[Activation], ...] = (Identity, Step, Sigmoid, Tanh, ReLU, Softplus, LeakyReLU, ELU)
 
-LeakyReLU.latex = LeakyReLU().latex
-ELU.latex = ELU().latex
+LeakyReLU.latex, LeakyReLU.dlatex = LeakyReLU().latex, LeakyReLU().dlatex
+ELU.latex, ELU.dlatex = ELU().latex, ELU().dlatex
