@@ -257,6 +257,7 @@ def release(private: str | Path, out: str | Path, solutions: str | Path = "solut
                 raise ReleaseError(str(exc)) from None
             nbformat.validate(nb)
             result.files.append(_write(folder / f"{stem}.ipynb", nbformat.writes(nb) + "\n"))
+    expected += [("", q) for q in bank.values() if q.graded and is_template(q)]
     pkg = Path(package_dir) if package_dir else Path(__file__).resolve().parents[1]
     shipped = result.files + [p for p in sorted(pkg.rglob("*")) if p.is_file()
                               and "__pycache__" not in p.parts]
@@ -299,6 +300,8 @@ def answer_forms(q: Question) -> tuple[list[str], float | None]:
 
     texts = {str(q.expected)}
     value = None
+    if is_template(q):  # the formula that makes every student's answer
+        return sorted({normalise(t) for t in template_texts(q)}), None
     try:
         built = checked(q.expected, q.variables, q.shapes).expected
     except (ValueError, TypeError):
@@ -317,6 +320,33 @@ def answer_forms(q: Question) -> tuple[list[str], float | None]:
             except (TypeError, ValueError):
                 value = None
     return sorted({normalise(t) for t in texts}), value
+
+
+def template_texts(q: Question) -> list[str]:
+    """A template's ``expected`` as written, and with each combination of its string
+    parameters filled in (as written and as SymPy prints it, numeric parameters kept
+    as names): the formula that computes every student's answer."""
+    import itertools
+
+    from nnlib.check.answer import names_in, to_sympy
+    from nnlib.check.build import make_symbols
+
+    from .variants import _PLACEHOLDER
+
+    params = q.params or {}
+    words = {k: v for k, v in params.items() if all(isinstance(c, str) for c in v)}
+    texts = [str(q.expected)]
+    for combo in itertools.product(*words.values()):
+        values = dict(zip(words, combo))
+        text = _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), str(q.expected))
+        texts.append(text)
+        try:
+            names = list(dict.fromkeys([*names_in(text), *(q.variables or ())]))
+            texts.append(str(to_sympy(text, make_symbols(names, dict(q.shapes or {})),
+                                      author=True)[0]))
+        except (ValueError, TypeError):
+            pass
+    return texts
 
 
 def _significant(literal: str) -> int:

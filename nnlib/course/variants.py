@@ -9,11 +9,11 @@ derivative written in ``expected`` is carried out first::
     [questions."7.10"]
     kind = "number"
     mode = "graded"
-    prompt = "... activation {{act}}, input x = {{x}}, weight w = {{w}} ... dL/dw?"
-    expected = "d/dw ((1/2)*({{act}}(w*x + b) - t)^2)"
+    prompt = "... activation {{f}}, input u = {{u}}, weight v = {{v}} ... dE/dv?"
+    expected = "d/dv (({{f}}(v*u) - y)^2)"
     [questions."7.10".params]
-    act = ["sigma", "tanh"]
-    x = [-1.5, 0.5, 2]
+    f = ["sigma", "tanh"]
+    u = [-1.5, 0.5, 2]
     ...
 
 The choices of student ``s`` for question ``q`` come from

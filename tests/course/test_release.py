@@ -339,3 +339,29 @@ def test_scan_finds_reference_code_renamed_and_reformatted(tmp_path):
 
 def test_normalise():
     assert normalise("a ** 2 +\n b") == "a^2+b"
+
+
+@pytest.mark.parametrize("leak", [
+    'expected = "d/dw ((1/2)*({{act}}(w*x + b) - t)^2)"',   # the template as written
+    "L' = d/dw ((1/2)*(tanh(w*x + b) - t)**2)",             # one activation filled in
+])
+def test_scan_finds_a_template_formula(tmp_path, leak):
+    q = load_bank(EXAMPLE / "bank")["7.10"]
+    path = tmp_path / "notes.py"
+    path.write_text(f'"""{leak}"""\n')
+    hits, _ = scan([path], [("", q)], [])
+    assert hits, leak
+
+
+def test_the_shipped_package_holds_no_graded_answer_of_the_example(tmp_path):
+    """The installed package (what pip ships) against every instance of the example's
+    templates for a class of 50 and the templates themselves."""
+    import nnlib
+
+    bank = load_bank(EXAMPLE / "bank")
+    expected = [(f"s{i:03d}", instantiate(q, f"s{i:03d}", SECRET)) for i in range(50)
+                for q in bank.values()] + [("", q) for q in bank.values()]
+    files = [p for p in Path(nnlib.__file__).parent.rglob("*") if p.is_file()
+             and "__pycache__" not in p.parts]
+    hits, _ = scan(files, expected, [])
+    assert not hits, [str(h) for h in hits]

@@ -1,0 +1,48 @@
+"""The class-level steps around ``grade_folder`` for ``nnlib-grade``: the course secret
+and roster before grading; the similar-answer report and the LMS export after it."""
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+from .job import write_atomic
+
+SECRET_ENV = "NNLIB_COURSE_SECRET"
+
+
+def read_secret(path: str | None) -> str | None:
+    """The course secret from a file, else from ``NNLIB_COURSE_SECRET``, else None."""
+    if path:
+        if not Path(path).is_file():
+            raise ValueError(f"--secret-file: no such file: {path}")
+        return Path(path).read_text(encoding="utf-8").strip()
+    return os.environ.get(SECRET_ENV) or None
+
+
+def prepare(bank: dict[str, Any], args: argparse.Namespace
+            ) -> tuple[Callable[[str, list[Any]], list[Any]] | None, list[Any] | None]:
+    """The per-student question function (templates) and the roster, checked up front.
+
+    Raises ValueError (a missing secret, a bad roster) before any notebook runs.
+    """
+    from nnlib.course.roster import read_roster
+
+    from .personal import personaliser
+
+    personalise = personaliser(bank, read_secret(getattr(args, "secret_file", None)))
+    roster = read_roster(args.roster) if getattr(args, "roster", None) else None
+    return personalise, roster
+
+
+def finish(results: list[dict[str, Any]], bank: dict[str, Any], roster: list[Any] | None,
+           args: argparse.Namespace) -> None:
+    """Write ``similar_answers.csv`` (instructor only) into ``--out``; export if asked."""
+    from .export import export
+    from .integrity import integrity_csv, same_answers
+
+    write_atomic(Path(args.out) / "similar_answers.csv", integrity_csv(same_answers(results, bank)))
+    if getattr(args, "export", None):
+        variables = {qid: q.variable for qid, q in bank.items()}
+        export(results, roster, args.export, args.assignment, variables)
