@@ -42,7 +42,7 @@ from .build import BuildError, student_notebook
 from .roster import Student
 from .variants import instantiate, is_template
 
-BANK_CELL = '{marker}\nfrom nnlib.course import use_bank\nuse_bank("""\n{toml}""")'
+BANK_CELL = '{marker}\nfrom nnlib.course import use_bank\nuse_bank({literal})'
 BANK_MARKER = "# The questions of this release (graded ones are only validated here)."
 _CHECK_CALL = re.compile(r"""check_answer\(\s*["'](\d+\.\d+)["']""")
 #: Forms shorter than this cannot be told apart from ordinary text: not scanned, reported.
@@ -149,7 +149,7 @@ def release_notebook(master: nbformat.NotebookNode, questions: list[Question],
     own = [q for q in questions if q.graded or package.get(q.id) != q]
     if own:
         cell = nbformat.v4.new_code_cell(BANK_CELL.format(marker=BANK_MARKER,
-                                                          toml=bank_toml(own)))
+                                                          literal=_python_literal(bank_toml(own))))
         cell.id = "release-bank"
         nb.cells.insert(_after_setup(nb), cell)
     extra = [q for q in questions if q.graded and q.id not in asked]
@@ -171,6 +171,18 @@ def release_notebook(master: nbformat.NotebookNode, questions: list[Question],
         answer.id = f"release-{q.id.replace('.', '-')}"
         nb.cells += [prompt, answer]
     return nb
+
+
+def _python_literal(text: str) -> str:
+    """``text`` as a Python string literal: a readable raw triple-quoted string when that
+    reads back exactly, else ``repr``."""
+    literal = 'r"""\n' + text + '"""'
+    try:
+        if ast.literal_eval(literal) == "\n" + text and "\r" not in text:
+            return literal
+    except (SyntaxError, ValueError):
+        pass
+    return repr(text)
 
 
 def _after_setup(nb: nbformat.NotebookNode) -> int:
@@ -259,8 +271,9 @@ def release(private: str | Path, out: str | Path, solutions: str | Path = "solut
             result.files.append(_write(folder / f"{stem}.ipynb", nbformat.writes(nb) + "\n"))
     expected += [("", q) for q in bank.values() if q.graded and is_template(q)]
     pkg = Path(package_dir) if package_dir else Path(__file__).resolve().parents[1]
-    shipped = result.files + [p for p in sorted(pkg.rglob("*")) if p.is_file()
-                              and "__pycache__" not in p.parts]
+    # everything under --out (also files left from an earlier release) and the package
+    shipped = [p for root in (out, pkg) for p in sorted(root.rglob("*")) if p.is_file()
+               and "__pycache__" not in p.parts]
     result.hits, result.warnings = scan(shipped, expected,
                                         [q for q in bank.values() if q.graded and q.kind == "code"])
     return result

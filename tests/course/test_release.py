@@ -365,3 +365,38 @@ def test_the_shipped_package_holds_no_graded_answer_of_the_example(tmp_path):
              and "__pycache__" not in p.parts]
     hits, _ = scan(files, expected, [])
     assert not hits, [str(h) for h in hits]
+
+
+@pytest.mark.parametrize("prompt", ['Quotes """ and \\frac{a}{b} and σ', "tab\there, DEL \x7f, end \\",
+                                    "line\r\nbreak"])
+def test_the_notebooks_bank_cell_reads_back_exactly(prompt):
+    from nnlib.course.bank import Question
+    from nnlib.course.release import release_notebook
+
+    q = Question("9.1", 9, "number", prompt, "answer_9_1", mode="graded")
+    master = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("from nnlib.course import setup\nsetup()")])
+    nb = release_notebook(master, [q])
+    cell = next(c.source for c in nb.cells if "use_bank" in c.source)
+    try:
+        exec(compile(cell, "<cell>", "exec"), {})  # noqa: S102 - the release's own cell
+        assert exercise._bank()["9.1"].prompt == prompt
+    finally:
+        use_bank(None)
+    assert nb.cells[-1].source == 'answer_9_1 = ...  # YOUR ANSWER HERE\ncheck_answer("9.1", answer_9_1)'
+
+
+def test_a_stale_file_in_the_output_folder_is_scanned(tmp_path):
+    private = _private(tmp_path, '''
+        [questions."7.20"]
+        kind = "expr"
+        mode = "graded"
+        prompt = "p"
+        variable = "answer_7_20"
+        expected = "cosh(z)^3*sinh(z)"
+        variables = ["z"]
+    ''')
+    stale = tmp_path / "out" / "old" / "answers.txt"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("7.20: cosh(z)**3 * sinh(z)\n")
+    result = release(private, tmp_path / "out", _masters(tmp_path, ("07_activations_losses",)))
+    assert [h.file for h in result.hits] == [stale]
