@@ -76,9 +76,10 @@ def student_entry(q: Question) -> dict[str, Any]:
                              "points": q.points}
     if q.graded:
         entry["mode"] = "graded"
-        if q.kind not in ("number", "code"):
-            entry["variables"] = list(q.variables) if q.variables is not None else \
-                _names_of(q)
+        if q.variables is not None and q.kind not in ("number", "code"):
+            entry["variables"] = list(q.variables)
+        elif q.kind in ("expr", "matrix"):
+            entry["variables"] = _names_of(q)
         if q.shapes:
             entry["shapes"] = {k: list(v) for k, v in q.shapes.items()}
         return entry
@@ -242,6 +243,9 @@ def release(private: str | Path, out: str | Path, solutions: str | Path = "solut
     if templates and (not roster or secret is None):
         raise ReleaseError(f"questions {templates} are templates: give --roster and the "
                            "course secret so each student gets their own instance")
+    for q in bank.values():
+        if q.graded and not is_template(q) and q.kind != "code":
+            _check_expected(q)
     result = Release(out)
     by_lesson: dict[str, list[Question]] = {p.stem: [] for p in masters.values()}
     for q in bank.values():
@@ -277,6 +281,19 @@ def release(private: str | Path, out: str | Path, solutions: str | Path = "solut
     result.hits, result.warnings = scan(shipped, expected,
                                         [q for q in bank.values() if q.graded and q.kind == "code"])
     return result
+
+
+def _check_expected(q: Question) -> None:
+    """Refuse a graded question whose expected answer the checker cannot read."""
+    from nnlib.check.answer import question as checked
+
+    if q.expected is None:
+        raise ReleaseError(f"graded question {q.id} has no expected answer: the private bank "
+                           "must have it")
+    try:
+        checked(q.expected, q.variables, q.shapes)
+    except (ValueError, TypeError) as exc:
+        raise ReleaseError(f"graded question {q.id} ({q.source}): {exc}") from None
 
 
 def _shared_form(q: Question) -> Question:

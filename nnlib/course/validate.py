@@ -53,7 +53,9 @@ def _validate_one(question: Question, value: Any, last: bool) -> tuple[bool, str
     if last and isinstance(value, str) and has_derivative(value):
         return False, UNFINISHED
     try:
-        names = () if question.kind == "number" else (question.variables or ())
+        names = () if question.kind == "number" else question.variables
+        if names is None:  # a derivation without declared names: those it uses
+            names = _names_used(value)
         q = Checked(None, names, tuple(sorted((question.shapes or {}).items())))
     except ValueError as exc:  # the question itself is malformed
         return False, f"This question cannot validate answers ({exc}); tell your instructor."
@@ -92,3 +94,15 @@ def _validate_code(question: Question, value: Any) -> tuple[bool, str]:
             return False, f"The code must define the function `{question.variable}`."
         return True, RECEIVED
     return False, f"Expected a function, got {type(value).__name__}."
+
+
+def _names_used(value: Any) -> tuple[str, ...]:
+    from nnlib.check.answer import names_in
+    from nnlib.check.parse import ParseError
+
+    if not isinstance(value, str):
+        return ()
+    try:
+        return tuple(names_in(value))
+    except (ParseError, RecursionError):
+        return ()  # the parse error is reported when the answer is built

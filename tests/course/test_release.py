@@ -400,3 +400,24 @@ def test_a_stale_file_in_the_output_folder_is_scanned(tmp_path):
     stale.write_text("7.20: cosh(z)**3 * sinh(z)\n")
     result = release(private, tmp_path / "out", _masters(tmp_path, ("07_activations_losses",)))
     assert [h.file for h in result.hits] == [stale]
+
+
+def test_a_derivation_without_declared_names_may_use_its_own():
+    from nnlib.course.bank import Question
+
+    q = Question("9.6", 9, "steps", "p", "answer_9_6", mode="graded")
+    assert validate(q, ["d/dx (x^2 + y)", "2x"]) == validate(q, ["d/dx (x^2)", "2x"])
+    assert validate(q, ["d/dx (x^2)", "2x"])[0]
+
+
+def test_a_graded_answer_the_checker_cannot_read_stops_the_release(tmp_path):
+    private = _private(tmp_path, '''
+        [questions."7.20"]
+        kind = "expr"
+        mode = "graded"
+        prompt = "p"
+        variable = "answer_7_20"
+        expected = "cosh(z"
+    ''')
+    with pytest.raises(ReleaseError, match="7.20"):
+        release(private, tmp_path / "out", _masters(tmp_path, ("07_activations_losses",)))
