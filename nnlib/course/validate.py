@@ -21,8 +21,8 @@ from typing import Any
 
 from .bank import Question
 
-RECEIVED = ("Your answer is well-formed and has been recorded. This question is graded "
-            "by your instructor later; no right or wrong is shown here.")
+WELL_FORMED = ("Your answer is well-formed. This question is graded by your instructor "
+               "later, after you submit; no right or wrong is shown here.")
 
 
 def validate(question: Question, value: Any) -> tuple[bool, str]:
@@ -40,7 +40,7 @@ def validate(question: Question, value: Any) -> tuple[bool, str]:
             ok, message = _validate_one(question, step, last=number == len(value))
             if not ok:
                 return False, f"Step {number}: {message}"
-        return True, RECEIVED
+        return True, WELL_FORMED
     return _validate_one(question, value, last=True)
 
 
@@ -79,12 +79,12 @@ def _validate_one(question: Question, value: Any, last: bool) -> tuple[bool, str
             finite = False
         if not finite:
             return False, "Your answer is not a finite real number."
-    return True, RECEIVED
+    return True, WELL_FORMED
 
 
 def _validate_code(question: Question, value: Any) -> tuple[bool, str]:
     if callable(value):
-        return True, RECEIVED
+        return True, WELL_FORMED
     if isinstance(value, str):
         try:
             compile(value, "<answer>", "exec")
@@ -92,7 +92,7 @@ def _validate_code(question: Question, value: Any) -> tuple[bool, str]:
             return False, f"Your code is not valid Python: {exc.msg} (line {exc.lineno})."
         if f"def {question.variable}" not in value and "def " not in value:
             return False, f"The code must define the function `{question.variable}`."
-        return True, RECEIVED
+        return True, WELL_FORMED
     return False, f"Expected a function, got {type(value).__name__}."
 
 
