@@ -483,7 +483,7 @@ def scan(files: Iterable[Path], expected: list[tuple[str, Question]],
         if q.kind == "code" or q.expected is None:
             continue
         forms, value = answer_forms(q)
-        long_forms = [f for f in forms if len(f) >= MIN_FORM and value is None]
+        long_forms = [f for f in forms if len(f) >= MIN_FORM and not _NUMBER.fullmatch(f)]
         if value is None and not long_forms:
             warnings.append(f"question {q.id}: the answer is too short to scan ({q.expected!r}); "
                             "it is guessable, hidden or not")

@@ -292,6 +292,7 @@ VALUE = 0.19661193324148185  # sigma'(1) = e^-1 / (1 + e^-1)^2, printed by float
     "expected: 3*z**2*cos(z**3)",               # SymPy's printed form
     "$3 z^{2} \\cos{\\left(z^{3} \\right)}$",   # SymPy's LaTeX
     "W = dY.T@X",                               # a matrix answer
+    "s = exp(-1) / (1 + exp(-1))^2",            # a number's formula
 ])
 def test_scan_finds_rewritten_forms(tmp_path, leak):
     bank = {q.id: q for q in parse_bank_text(GRADED.replace(
