@@ -256,7 +256,7 @@ def release(private: str | Path, out: str | Path, solutions: str | Path = "solut
                                f"has no master notebook in {solutions}")
     for stem, questions in by_lesson.items():
         result.files.append(_write(out / "bank" / f"{stem}.toml", bank_toml(
-            [_shared_form(q) for q in questions], "Student bank of this release: graded "
+            questions, "Student bank of this release: graded "
             "questions have no expected answer.")))
     targets = [(s.student_id, out / "students" / s.student_id) for s in roster or []] or \
         [("", out / "course")]
@@ -296,11 +296,6 @@ def _check_expected(q: Question) -> None:
         raise ReleaseError(f"graded question {q.id} ({q.source}): {exc}") from None
 
 
-def _shared_form(q: Question) -> Question:
-    """A template as the shared student bank shows it: the prompt with its placeholders."""
-    return q
-
-
 def _write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -312,9 +307,25 @@ def _write(path: Path, text: str) -> Path:
 _NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])")
 
 
+_MODULE_PREFIX = re.compile(r"(?<![\w.])(?:np|numpy|math|sp|sympy|torch)\.")
+_SAME = (("**", "^"), ("\u1d40", ".T"), ("^T", ".T"), ("sigmoid(", "sigma("),
+         ("\u03c3(", "sigma("), ("ln(", "log("))
+
+
+_SPACE = re.compile(r"\s+")
+_WORD_SPACE = re.compile(r"(?<=\w)\s+(?=\w)")  # "return x" must not become "returnx"
+
+
 def normalise(text: str) -> str:
-    """Text with all whitespace removed and ``**`` written ``^`` (the scan compares these)."""
-    return re.sub(r"\s+", "", text).replace("**", "^")
+    """The form the scan compares: whitespace removed (one space kept between two words),
+    ``**`` written ``^``, ``np.``/
+    ``math.``/``sp.``/``torch.`` prefixes dropped, ``^T``/``ᵀ`` written ``.T``, ``sigmoid``
+    and ``σ`` written ``sigma``, ``ln`` written ``log``."""
+    text = _SPACE.sub("", _WORD_SPACE.sub("\x00", text)).replace("\x00", " ")
+    text = _MODULE_PREFIX.sub("", text)
+    for old, new in _SAME:
+        text = text.replace(old, new)
+    return text
 
 
 def answer_forms(q: Question) -> tuple[list[str], float | None]:

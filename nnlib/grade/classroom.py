@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -43,6 +44,12 @@ def finish(results: list[dict[str, Any]], bank: dict[str, Any], roster: list[Any
     from .integrity import integrity_csv, same_answers
 
     write_atomic(Path(args.out) / "similar_answers.csv", integrity_csv(same_answers(results, bank)))
+    if roster is not None:
+        known = {s.student_id for s in roster}
+        for student in sorted({r["student"] for r in results} - known):
+            print(f"warning: submission folder {student!r} is not a roster student_id (its "
+                  "variants were seeded with the folder name; it is not exported)",
+                  file=sys.stderr)
     if getattr(args, "export", None):
         variables = {qid: q.variable for qid, q in bank.items()}
         export(results, roster, args.export, args.assignment, variables)

@@ -127,7 +127,7 @@ def _answer_text(res: dict[str, Any], exercise: str, variables: dict[str, str]) 
     return text if len(text) <= MAX_ANSWER_CHARS else text[:MAX_ANSWER_CHARS] + " …"
 
 
-def _rows(g: StudentGrade, variables: dict[str, str]):
+def _rows(g: StudentGrade):
     for res in sorted(g.results, key=lambda r: r["lesson"]):
         yield "lesson", res, None
         for ex in res.get("exercises", []):
@@ -141,7 +141,7 @@ def feedback_markdown(g: StudentGrade, assignment: str, variables: dict[str, str
     lines = [f"# {md_escape(assignment)}: feedback for {md_escape(s.name or s.student_id)}", "",
              f"Total: {_points(g.points)} / {_points(g.max_points)} points" if g.submitted
              else "No submission was found.", ""]
-    for kind, res, ex in _rows(g, variables):
+    for kind, res, ex in _rows(g):
         if kind == "lesson":
             lines += [f"## {md_escape(res['lesson'])}", ""]
             if res.get("status") not in ("graded", None):
@@ -167,7 +167,7 @@ def feedback_html(g: StudentGrade, assignment: str, variables: dict[str, str] | 
              f"<p>Total: {_points(g.points)} / {_points(g.max_points)} points</p>" if g.submitted
              else "<p>No submission was found.</p>"]
     open_list = False
-    for kind, res, ex in _rows(g, variables):
+    for kind, res, ex in _rows(g):
         if kind == "lesson":
             if open_list:
                 parts.append("</ul>")
