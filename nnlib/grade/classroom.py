@@ -32,6 +32,11 @@ def prepare(bank: dict[str, Any], args: argparse.Namespace
 
     from .personal import personaliser
 
+    withheld = [q.id for q in bank.values() if getattr(q, "graded", False) and (
+        q.expected is None if q.kind != "code" else q.reference is None)]
+    if withheld:
+        raise ValueError(f"questions {withheld} have no expected answer: this is a student "
+                         "bank (from a release); grade with the private bank (--answers)")
     personalise = personaliser(bank, read_secret(getattr(args, "secret_file", None)))
     roster = read_roster(args.roster) if getattr(args, "roster", None) else None
     return personalise, roster

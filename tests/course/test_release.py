@@ -428,3 +428,31 @@ def test_a_graded_answer_the_checker_cannot_read_stops_the_release(tmp_path):
     ''')
     with pytest.raises(ReleaseError, match="7.20"):
         release(private, tmp_path / "out", _masters(tmp_path, ("07_activations_losses",)))
+
+
+def test_a_layer_size_template():
+    """Parameters of a layer n_in -> n_out with a bias: n_in * n_out + n_out (counted by hand)."""
+    q = parse_bank_text('[questions."9.7"]\nkind = "number"\nmode = "graded"\n'
+                        'prompt = "A Linear({{n_in}}, {{n_out}}) layer: how many parameters?"\n'
+                        'variable = "answer_9_7"\nexpected = "n_in*n_out + n_out"\n'
+                        '[questions."9.7".params]\nn_in = [784, 100]\nn_out = [10, 30]\n')[0]
+    for student in ("s1", "s2", "s3", "s4"):
+        p = choose(q, student, SECRET)
+        mine = instantiate(q, student, SECRET)
+        assert float(mine.expected) == p["n_in"] * p["n_out"] + p["n_out"]
+        assert f"Linear({p['n_in']}, {p['n_out']})" in mine.prompt
+
+
+def test_a_prompt_that_states_its_answer_is_caught(tmp_path):
+    private = _private(tmp_path, '''
+        [questions."7.20"]
+        kind = "expr"
+        mode = "graded"
+        prompt = "Show that the answer is cosh(z)^3*sinh(z)."
+        variable = "answer_7_20"
+        expected = "cosh(z)**3*sinh(z)"
+        variables = ["z"]
+    ''')
+    result = release(private, tmp_path / "out", _masters(tmp_path, ("07_activations_losses",)))
+    assert {h.file.name for h in result.hits} >= {"07_activations_losses.toml",
+                                                  "07_activations_losses.ipynb"}

@@ -76,3 +76,30 @@ def test_same_answers_needs_two_students_and_one_wrong():
     table = list(csv.DictReader(io.StringIO(integrity_csv(found))))
     assert table == [{"lesson": "07_activations_losses", "exercise": "7.1", "answer": "0.5",
                       "students": "ann bob", "statuses": "correct incorrect"}]
+
+
+def test_grading_with_a_student_bank_is_refused(tmp_path, capsys):
+    from nnlib.grade.cli import main
+
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "07_activations_losses.toml").write_text(
+        '[questions."7.10"]\nkind = "number"\nmode = "graded"\nprompt = "p"\nvariable = "a"\n')
+    (tmp_path / "subs" / "ann").mkdir(parents=True)
+    (tmp_path / "subs" / "ann" / "07_activations_losses.ipynb").write_text("{}")
+    assert main([str(tmp_path / "subs"), "--out", str(tmp_path / "o"), "--answers", str(bank)]) == 2
+    assert "student bank" in capsys.readouterr().err
+
+
+def test_templates_without_a_secret_are_refused_before_grading(tmp_path, capsys, monkeypatch):
+    from pathlib import Path
+
+    from nnlib.grade.cli import main
+
+    monkeypatch.delenv("NNLIB_COURSE_SECRET", raising=False)
+    example = Path(__file__).resolve().parents[2] / "examples" / "graded_course" / "bank"
+    (tmp_path / "subs" / "ann").mkdir(parents=True)
+    (tmp_path / "subs" / "ann" / "07_activations_losses.ipynb").write_text("{}")
+    assert main([str(tmp_path / "subs"), "--out", str(tmp_path / "o"), "--answers", str(example)]) == 2
+    assert "course secret" in capsys.readouterr().err
+    assert not (tmp_path / "o" / "gradebook.csv").exists()
