@@ -246,6 +246,13 @@ def release(private: str | Path, out: str | Path, solutions: str | Path = "solut
     for q in bank.values():
         if q.graded and not is_template(q) and q.kind != "code":
             _check_expected(q)
+        if q.graded and q.kind == "code":
+            try:
+                resolve(q.reference)
+            except (ImportError, AttributeError, ValueError) as exc:
+                raise ReleaseError(f"graded question {q.id}: its reference {q.reference!r} "
+                                   f"cannot be imported ({exc}); put its module on PYTHONPATH "
+                                   "so the release can check that it does not ship") from None
     result = Release(out)
     by_lesson: dict[str, list[Question]] = {p.stem: [] for p in masters.values()}
     for q in bank.values():
@@ -261,14 +268,17 @@ def release(private: str | Path, out: str | Path, solutions: str | Path = "solut
     targets = [(s.student_id, out / "students" / s.student_id) for s in roster or []] or \
         [("", out / "course")]
     expected: list[tuple[str, Question]] = []   # (student, instance) of every graded question
+    read: dict[Path, nbformat.NotebookNode] = {}
     for student, folder in targets:
         mine = {stem: [instantiate(q, student, secret) if is_template(q) else q for q in qs]
                 for stem, qs in by_lesson.items()}
         expected += [(student, q) for qs in mine.values() for q in qs if q.graded]
         for stem, qs in mine.items():
-            master = nbformat.read(masters[int(stem.split("_")[0])], as_version=4)
+            path = masters[int(stem.split("_")[0])]
+            if path not in read:
+                read[path] = nbformat.read(path, as_version=4)
             try:
-                nb = release_notebook(master, qs, str(masters[int(stem.split("_")[0])]))
+                nb = release_notebook(read[path], qs, str(path))
             except BuildError as exc:
                 raise ReleaseError(str(exc)) from None
             nbformat.validate(nb)

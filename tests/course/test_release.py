@@ -456,3 +456,13 @@ def test_a_prompt_that_states_its_answer_is_caught(tmp_path):
     result = release(private, tmp_path / "out", _masters(tmp_path, ("07_activations_losses",)))
     assert {h.file.name for h in result.hits} >= {"07_activations_losses.toml",
                                                   "07_activations_losses.ipynb"}
+
+
+def test_a_graded_code_reference_that_cannot_be_imported_stops_the_release(tmp_path):
+    bank = tmp_path / "private"
+    bank.mkdir()
+    (bank / "04_layer_backprop.toml").write_text(
+        '[questions."4.20"]\nkind = "code"\nmode = "graded"\nprompt = "p"\nvariable = "f"\n'
+        'reference = "no_such_module_h15:f"\ncases = "no_such_module_h15:cases"\n')
+    with pytest.raises(ReleaseError, match="PYTHONPATH"):
+        release(bank, tmp_path / "out", _masters(tmp_path))
