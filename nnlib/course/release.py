@@ -290,7 +290,35 @@ def release(private: str | Path, out: str | Path, solutions: str | Path = "solut
                and "__pycache__" not in p.parts]
     result.hits, result.warnings = scan(shipped, expected,
                                         [q for q in bank.values() if q.graded and q.kind == "code"])
+    result.warnings += _weak_spots(bank, roster or [], secret)
     return result
+
+
+def _weak_spots(bank: dict[str, Question], roster: list[Student], secret) -> list[str]:
+    """Warnings: templates whose variants students share; graded formulas whose allowed
+    names come from the expected answer (which tells students which names it uses)."""
+    from collections import Counter
+
+    from .variants import choose
+
+    notes = []
+    for q in bank.values():
+        if not q.graded:
+            continue
+        if q.kind in ("expr", "matrix") and q.variables is None and not is_template(q):
+            notes.append(f"question {q.id}: no `variables` declared, so students are told the "
+                         "names its expected answer uses; declare the names of the question")
+        if is_template(q) and roster:
+            drawn = Counter(tuple(sorted(choose(q, s.student_id, secret).items())) for s in roster)
+            shared = sum(n for n in drawn.values() if n > 1)
+            if shared:
+                count = 1
+                for choices in q.params.values():
+                    count *= len(choices)
+                notes.append(f"question {q.id}: {shared} of {len(roster)} students share their "
+                             f"variant with a classmate ({count} variants); a copy between them "
+                             "is not caught")
+    return notes
 
 
 def _check_expected(q: Question) -> None:

@@ -466,3 +466,28 @@ def test_a_graded_code_reference_that_cannot_be_imported_stops_the_release(tmp_p
         'reference = "no_such_module_h15:f"\ncases = "no_such_module_h15:cases"\n')
     with pytest.raises(ReleaseError, match="PYTHONPATH"):
         release(bank, tmp_path / "out", _masters(tmp_path))
+
+
+def test_shared_variants_are_warned(tmp_path):
+    roster = [Student(f"s{i:02d}") for i in range(30)]   # 30 students, 12 variants of 7.11
+    result = release(EXAMPLE / "bank", tmp_path / "out", _masters(tmp_path), roster, SECRET)
+    for qid in ("7.10", "7.11"):
+        q = load_bank(EXAMPLE / "bank")[qid]
+        drawn = [tuple(sorted(choose(q, s.student_id, SECRET).items())) for s in roster]
+        sharing = sum(drawn.count(d) for d in set(drawn) if drawn.count(d) > 1)
+        warned = [w for w in result.warnings if w.startswith(f"question {qid}:")]
+        assert (sharing > 0) == bool(warned) and (not warned or f"{sharing} of 30" in warned[0])
+    assert any(w.startswith("question 7.11:") for w in result.warnings)  # pigeonhole: 30 > 12
+
+
+def test_undeclared_names_are_warned(tmp_path):
+    private = _private(tmp_path, '''
+        [questions."7.20"]
+        kind = "expr"
+        mode = "graded"
+        prompt = "p"
+        variable = "answer_7_20"
+        expected = "cosh(x)^3*sinh(x)"
+    ''')
+    result = release(private, tmp_path / "out", _masters(tmp_path, ("07_activations_losses",)))
+    assert any("no `variables` declared" in w for w in result.warnings)
