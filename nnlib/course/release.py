@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import copy
 import inspect
 import json
 import re
@@ -136,17 +137,20 @@ def _toml_value(value: Any) -> str:
 # -- the notebooks -------------------------------------------------------------------
 
 def release_notebook(master: nbformat.NotebookNode, questions: list[Question],
-                     name: str = "<notebook>") -> nbformat.NotebookNode:
+                     name: str = "<notebook>", built: nbformat.NotebookNode | None = None,
+                     package: dict[str, Question] | None = None) -> nbformat.NotebookNode:
     """The student notebook of ``master`` for a release whose lesson asks ``questions``.
 
     ``questions`` are the lesson's questions as this student gets them (templates
     already instantiated). A graded question asked in no cell of the master gets a
     section at the end: its prompt and an answer cell with ``check_answer``.
+    ``built`` (``student_notebook(master)``, copied here) and ``package`` (the package's
+    bank) save the work of building them again for every student.
     """
-    nb = student_notebook(master, name)
+    nb = copy.deepcopy(built) if built is not None else student_notebook(master, name)
     asked = {m.group(1) for cell in nb.cells if cell.cell_type == "code"
              for m in _CHECK_CALL.finditer(cell.source)}
-    package = load_bank()
+    package = load_bank() if package is None else package
     own = [q for q in questions if q.graded or package.get(q.id) != q]
     if own:
         cell = nbformat.v4.new_code_cell(BANK_CELL.format(marker=BANK_MARKER,
@@ -268,17 +272,19 @@ def release(private: str | Path, out: str | Path, solutions: str | Path = "solut
     targets = [(s.student_id, out / "students" / s.student_id) for s in roster or []] or \
         [("", out / "course")]
     expected: list[tuple[str, Question]] = []   # (student, instance) of every graded question
-    read: dict[Path, nbformat.NotebookNode] = {}
+    read: dict[Path, tuple[nbformat.NotebookNode, nbformat.NotebookNode]] = {}
+    package = load_bank()
     for student, folder in targets:
         mine = {stem: [instantiate(q, student, secret) if is_template(q) else q for q in qs]
                 for stem, qs in by_lesson.items()}
         expected += [(student, q) for qs in mine.values() for q in qs if q.graded]
         for stem, qs in mine.items():
             path = masters[int(stem.split("_")[0])]
-            if path not in read:
-                read[path] = nbformat.read(path, as_version=4)
             try:
-                nb = release_notebook(read[path], qs, str(path))
+                if path not in read:
+                    master = nbformat.read(path, as_version=4)
+                    read[path] = (master, student_notebook(master, str(path)))
+                nb = release_notebook(read[path][0], qs, str(path), read[path][1], package)
             except BuildError as exc:
                 raise ReleaseError(str(exc)) from None
             nbformat.validate(nb)
@@ -434,31 +440,33 @@ def _significant(literal: str) -> int:
 
 
 def file_text(path: Path) -> str:
-    """A file's text for the scan: raw, plus every string of a notebook/JSON/TOML file
-    (so JSON escaping does not hide an answer)."""
+    """A file's text for the scan: every key and string of a notebook/JSON/TOML file
+    (so escaping does not hide an answer), else (or if it does not parse) the raw text."""
     raw = path.read_bytes().decode("utf-8", errors="replace")
     strings: list[str] = []
-    if path.suffix in (".ipynb", ".json"):
-        try:
+    try:
+        if path.suffix in (".ipynb", ".json"):
             _strings(json.loads(raw), strings)
-        except ValueError:
-            pass
-    elif path.suffix == ".toml":
-        import sys
-        tomllib = __import__("tomllib" if sys.version_info >= (3, 11) else "tomli")
-        try:
+        elif path.suffix == ".toml":
+            import sys
+            tomllib = __import__("tomllib" if sys.version_info >= (3, 11) else "tomli")
             _strings(tomllib.loads(raw), strings)
-        except Exception:
-            pass
-    return raw + "\n" + "\n".join(strings)
+        else:
+            return raw
+    except Exception:  # not what its name says: scanned as text
+        return raw
+    return "\n".join(strings)
 
 
 def _strings(data: Any, out: list[str]) -> None:
     if isinstance(data, str):
         out.append(data)
     elif isinstance(data, dict):
-        for v in data.values():
+        for k, v in data.items():
+            out.append(str(k))
             _strings(v, out)
+    elif isinstance(data, (int, float)) and not isinstance(data, bool):
+        out.append(repr(data))
     elif isinstance(data, list):
         joined = all(isinstance(v, str) for v in data)
         if joined and data:
