@@ -297,6 +297,9 @@ def release(private: str | Path, out: str | Path, solutions: str | Path = "solut
     result.hits, result.warnings = scan(shipped, expected,
                                         [q for q in bank.values() if q.graded and q.kind == "code"])
     result.warnings += _weak_spots(bank, roster or [], secret)
+    written = {p.resolve() for p in result.files}
+    result.warnings += [f"{p} was not written by this release (left from an earlier one?)"
+                        for p in shipped if out in p.parents and p.resolve() not in written]
     return result
 
 

@@ -407,6 +407,7 @@ def test_a_stale_file_in_the_output_folder_is_scanned(tmp_path):
     stale.write_text("7.20: cosh(z)**3 * sinh(z)\n")
     result = release(private, tmp_path / "out", _masters(tmp_path, ("07_activations_losses",)))
     assert [h.file for h in result.hits] == [stale]
+    assert any(str(stale) in w and "not written by this release" in w for w in result.warnings)
 
 
 def test_a_derivation_without_declared_names_may_use_its_own():
