@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .bank import load_grader_bank
+from .classroom import finish, prepare
 from .job import Settings
 from .regrade import ERROR
 from .runner import grade_folder
@@ -51,8 +52,6 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError(f"--timeout must be > 0, got {args.timeout}")
         limits = Limits(memory_mb=args.memory, cpu_s=int(args.timeout) + 10)
         bank = load_grader_bank(args.answers)
-        from .classroom import prepare, finish
-
         personalise, roster = prepare(bank, args)
         results = grade_folder(args.submissions, Path(args.out), bank,
                                Settings(timeout=args.timeout, limits=limits), jobs=args.jobs,
