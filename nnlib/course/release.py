@@ -157,6 +157,15 @@ def release_notebook(master: nbformat.NotebookNode, questions: list[Question],
                                                           literal=_python_literal(bank_toml(own))))
         cell.id = "release-bank"
         nb.cells.insert(_after_setup(nb), cell)
+    for q in questions:  # a graded question a master cell asks: say so, with its prompt
+        if q.graded and q.id in asked:
+            at = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and
+                      any(m.group(1) == q.id for m in _CHECK_CALL.finditer(c.source)))
+            note = nbformat.v4.new_markdown_cell(
+                f"**Graded question {q.id}** (graded after you submit; `check_answer` only "
+                f"tells you whether your answer can be read): {q.prompt}")
+            note.id = f"release-{q.id.replace('.', '-')}-note"
+            nb.cells.insert(at, note)
     extra = [q for q in questions if q.graded and q.id not in asked]
     if extra:
         head = nbformat.v4.new_markdown_cell(

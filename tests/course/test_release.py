@@ -492,3 +492,21 @@ def test_undeclared_names_are_warned(tmp_path):
     ''')
     result = release(private, tmp_path / "out", _masters(tmp_path, ("07_activations_losses",)))
     assert any("no `variables` declared" in w for w in result.warnings)
+
+
+def test_a_graded_question_asked_in_the_master_gets_its_prompt_next_to_its_cell():
+    from nnlib.course.bank import Question
+    from nnlib.course.release import release_notebook
+
+    q = Question("9.1", 9, "number", "Your numbers: x = 3.", "answer_9_1", mode="graded")
+    master = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from nnlib.course import setup\nsetup()"),
+        nbformat.v4.new_markdown_cell("Question text of the master."),
+        nbformat.v4.new_code_cell("### BEGIN SOLUTION\nanswer_9_1 = 3\n### END SOLUTION\n"
+                                  "check_answer('9.1', answer_9_1)")])
+    nb = release_notebook(master, [q])
+    sources = [c.source for c in nb.cells]
+    note = next(i for i, src in enumerate(sources) if src.startswith("**Graded question 9.1**"))
+    assert "Your numbers: x = 3." in sources[note] and "check_answer('9.1'" in sources[note + 1]
+    assert not any("## Graded questions" in src for src in sources)  # not asked twice
+    assert "answer_9_1 = 3" not in "\n".join(sources)
