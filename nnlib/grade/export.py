@@ -25,7 +25,6 @@ import csv
 import html
 import io
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable

@@ -103,3 +103,7 @@ def test_templates_without_a_secret_are_refused_before_grading(tmp_path, capsys,
     assert main([str(tmp_path / "subs"), "--out", str(tmp_path / "o"), "--answers", str(example)]) == 2
     assert "course secret" in capsys.readouterr().err
     assert not (tmp_path / "o" / "gradebook.csv").exists()
+
+
+def test_md_escape_flattens_and_escapes():
+    assert md_escape("a\n\n# b *c* <d>") == "a \\# b \\*c\\* &lt;d&gt;"
