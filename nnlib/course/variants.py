@@ -118,7 +118,9 @@ def instance_expected(question: Question, values: Mapping[str, Any]) -> str:
     if question.expected is None:
         raise VariantError(f"{where}: a template needs its expected answer (the instructor's "
                            "private bank)")
-    text = fill(question.expected, values, where)
+    # a number filled into the formula is bracketed: {{x}}^2 with x = -1.5 is (-1.5)^2
+    text = fill(question.expected, {k: v if isinstance(v, str) else f"({format_value(v)})"
+                                    for k, v in values.items()}, where)
     try:
         names = list(dict.fromkeys([*names_in(text), *(question.variables or ())]))
         symbols = make_symbols(names, dict(question.shapes or {}))

@@ -510,3 +510,9 @@ def test_a_graded_question_asked_in_the_master_gets_its_prompt_next_to_its_cell(
     assert "Your numbers: x = 3." in sources[note] and "check_answer('9.1'" in sources[note + 1]
     assert not any("## Graded questions" in src for src in sources)  # not asked twice
     assert "answer_9_1 = 3" not in "\n".join(sources)
+
+
+def test_a_number_placeholder_in_the_formula_is_bracketed():
+    q = parse_bank_text('[questions."9.8"]\nkind = "number"\nmode = "graded"\nprompt = "x = {{x}}"\n'
+                        'variable = "a"\nexpected = "{{x}}^2"\n[questions."9.8".params]\nx = [-1.5]\n')[0]
+    assert float(instantiate(q, "s1", SECRET).expected) == 2.25   # (-1.5)^2, not -(1.5^2)
