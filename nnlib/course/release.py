@@ -567,9 +567,15 @@ def scan(files: Iterable[Path], expected: list[tuple[str, Question]],
             warnings.append(f"question {q.id}: reference {q.reference} cannot be read, not scanned")
             continue
         refs.append((q, body, Path(inspect.getsourcefile(resolve(q.reference)) or "").resolve()))
+    formulas = [(student, q) for student, q, forms, value in targets
+                if value is None and forms and not is_template(q)]
+    candidates: dict[str, set[Path]] = {}
     for path in files:
         text = file_text(path)
         flat = normalise(text)
+        if formulas:
+            for candidate in formula_candidates(path, text):
+                candidates.setdefault(candidate, set()).add(path)
         numbers = None
         for student, q, forms, value in targets:
             for form in forms:
@@ -589,7 +595,72 @@ def scan(files: Iterable[Path], expected: list[tuple[str, Question]],
             for q, body, module in refs:
                 if body in bodies or path.resolve() == module:
                     hits.append(Hit(path, q.id, f"reference code {q.reference}"))
+    hits += _equivalent_formulas(formulas, candidates)
     return hits, warnings
+
+
+_DOLLARS = re.compile(r"\$([^$\n]{1,300})\$")
+MAX_CANDIDATE = 300
+
+
+def formula_candidates(path: Path, text: str) -> set[str]:
+    """Strings of a file that may be a formula: each line, each ``$...$`` of Markdown, each
+    string constant, and (Python files, notebook code cells) each returned or assigned
+    expression with ``np.``/``math.`` prefixes dropped; at most ``MAX_CANDIDATE`` long."""
+    found = {line.strip() for line in text.splitlines()}
+    found |= {m.group(1) for m in _DOLLARS.finditer(text)}
+    for code in _code_cells(path, text):
+        try:
+            tree = ast.parse(code)
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.add(node.value.strip())
+            elif isinstance(node, (ast.Return, ast.Assign, ast.AugAssign, ast.AnnAssign)) \
+                    and node.value is not None:
+                found.add(_MODULE_PREFIX.sub("", ast.unparse(node.value)))
+    return {c for c in found if MIN_FORM <= len(c) <= MAX_CANDIDATE}
+
+
+def _equivalent_formulas(formulas: list[tuple[str, Question]],
+                         candidates: dict[str, set[Path]]) -> list[Hit]:
+    """Candidates (:func:`formula_candidates`) the grader would accept as a graded
+    formula's answer: equal to it, not only written like it (``sech(z)^2`` for
+    ``1 - tanh(z)**2``). Only candidates whose names are all the question's are checked."""
+    from nnlib.check import check
+    from nnlib.check.answer import names_in
+    from nnlib.check.parse import ParseError
+
+    names: dict[str, frozenset[str] | None] = {}
+    for candidate in candidates:
+        try:
+            names[candidate] = frozenset(names_in(candidate))
+        except (ParseError, RecursionError, ValueError):
+            names[candidate] = None
+    hits, done = [], {}
+    for student, q in formulas:
+        key = (q.expected, q.variables, tuple(sorted((q.shapes or {}).items())))
+        if key not in done:
+            allowed = set(q.variables or ()) | set(q.shapes or {})
+            if not allowed:
+                try:
+                    allowed = set(names_in(q.expected))
+                except (ParseError, ValueError):
+                    allowed = set()
+            done[key] = [c for c, used in names.items() if used and used <= allowed
+                         and _accepted(check, c, q)]
+        hits += [Hit(path, q.id, f"equal to {c!r}", student)
+                 for c in done[key] for path in sorted(candidates[c])]
+    return hits
+
+
+def _accepted(check, candidate: str, q: Question) -> bool:
+    try:
+        return bool(check(candidate, q.expected, variables=q.variables, shapes=q.shapes,
+                          rtol=q.tolerance))
+    except Exception:  # a candidate the checker cannot compare is not a leak we can prove
+        return False
 
 
 def _bounded_in(form: str, text: str) -> bool:

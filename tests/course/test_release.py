@@ -516,3 +516,20 @@ def test_a_number_placeholder_in_the_formula_is_bracketed():
     q = parse_bank_text('[questions."9.8"]\nkind = "number"\nmode = "graded"\nprompt = "x = {{x}}"\n'
                         'variable = "a"\nexpected = "{{x}}^2"\n[questions."9.8".params]\nx = [-1.5]\n')[0]
     assert float(instantiate(q, "s1", SECRET).expected) == 2.25   # (-1.5)^2, not -(1.5^2)
+
+
+@pytest.mark.parametrize("leak, name", [
+    ('note = "sech(z)^2"', "a.py"),                                # an equivalent formula
+    ("def d(z):\n    return 1 / np.cosh(z) ** 2\n", "b.py"),        # numpy code computing it
+    ("The derivative is $\\frac{1}{\\cosh(z)^2}$.", "c.md"),        # LaTeX in prose
+])
+def test_scan_finds_equivalent_formulas(tmp_path, leak, name):
+    q = parse_bank_text('[questions."9.9"]\nkind = "expr"\nmode = "graded"\nprompt = "p"\n'
+                        'variable = "a"\nexpected = "1 - tanh(z)**2"\nvariables = ["z"]\n')[0]
+    path = tmp_path / name
+    path.write_text(leak + "\n")
+    hits, _ = scan([path], [("", q)], [])
+    assert hits and hits[0].form.startswith("equal to"), leak
+    other = tmp_path / f"other_{name}"
+    other.write_text(leak.replace("2", "3") + "\n")          # sech(z)^3 is not the answer
+    assert not scan([other], [("", q)], [])[0]
