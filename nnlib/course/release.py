@@ -30,6 +30,7 @@ import bisect
 import copy
 import inspect
 import json
+import math
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -568,7 +569,7 @@ def scan(files: Iterable[Path], expected: list[tuple[str, Question]],
             continue
         refs.append((q, body, Path(inspect.getsourcefile(resolve(q.reference)) or "").resolve()))
     formulas = [(student, q) for student, q, forms, value in targets
-                if value is None and forms and not is_template(q)]
+                if not is_template(q) and (forms or value is not None)]
     candidates: dict[str, set[Path]] = {}
     for path in files:
         text = file_text(path)
@@ -638,8 +639,21 @@ def _equivalent_formulas(formulas: list[tuple[str, Question]],
             names[candidate] = frozenset(names_in(candidate))
         except (ParseError, RecursionError, ValueError):
             names[candidate] = None
+    constants = _constant_values([c for c, used in names.items() if used == frozenset()
+                                  and not _NUMBER.fullmatch(c)])
     hits, done = [], {}
     for student, q in formulas:
+        if q.kind == "number":  # a constant expression (exp(-1)/(1 + exp(-1))^2) of its value
+            try:
+                value = float(answer_forms(q)[1])
+            except (TypeError, ValueError):
+                continue
+            tol = max(q.tolerance, 1e-12) * abs(value)
+            lo = bisect.bisect_left(constants[0], value - tol)
+            hi = bisect.bisect_right(constants[0], value + tol)
+            hits += [Hit(path, q.id, f"equal to {c!r}", student)
+                     for c in constants[1][lo:hi] for path in sorted(candidates[c])]
+            continue
         key = (q.expected, q.variables, tuple(sorted((q.shapes or {}).items())))
         if key not in done:
             allowed = set(q.variables or ()) | set(q.shapes or {})
@@ -653,6 +667,23 @@ def _equivalent_formulas(formulas: list[tuple[str, Question]],
         hits += [Hit(path, q.id, f"equal to {c!r}", student)
                  for c in done[key] for path in sorted(candidates[c])]
     return hits
+
+
+def _constant_values(texts: list[str]) -> tuple[list[float], list[str]]:
+    """The values of constant formulas (no names), sorted, with their texts."""
+    from nnlib.check.answer import to_sympy
+    from nnlib.check.parse import ParseError
+
+    found = []
+    for text in texts:
+        try:
+            value = float(to_sympy(text, {})[0])
+        except (ParseError, TypeError, ValueError, ArithmeticError, RecursionError):
+            continue
+        if math.isfinite(value):
+            found.append((value, text))
+    found.sort()
+    return [v for v, _ in found], [t for _, t in found]
 
 
 def _accepted(check, candidate: str, q: Question) -> bool:

@@ -296,6 +296,8 @@ VALUE = 0.19661193324148185  # sigma'(1) = e^-1 / (1 + e^-1)^2, printed by float
     "W = dY.T@X",                               # a matrix answer
     "s = exp(-1) / (1 + exp(-1))^2",            # a number's formula
     "return 3 * z**2 * np.cos(z ** 3)",         # numpy code
+    "v = np.exp(-1) / (1 + np.exp(-1)) ** 2",   # code computing the number
+    "$\\frac{e^{-1}}{(1 + e^{-1})^2}$",        # the number in LaTeX
     "dW = dY^T @ X",                            # ^T for .T
 ])
 def test_scan_finds_rewritten_forms(tmp_path, leak):
