@@ -14,14 +14,16 @@ The release writes, into ``--out``:
   and loses ``expected``, ``rtol``, ``reference``, ``cases``, ``hints`` and ``params``;
 * the student notebooks, generated from the masters as ``build`` does, with one cell
   after ``setup()`` that loads the lesson's part of the student bank
-  (``use_bank(...)`` with TOML text, so a notebook is self-contained), and a section at the end
-  for each graded question that no master cell asks (the private bank's own questions);
-  with a roster and a secret, one folder per student, ``students/<id>/``, whose
-  notebooks show that student's own instance of every template; without, ``course/``.
+  (``use_bank(...)`` with TOML text, so a notebook is self-contained), a note before
+  each master cell that asks a graded question, and a section at the end for each
+  graded question that no master cell asks (the private bank's own questions); with a
+  roster and a secret, one folder per student, ``students/<id>/``, whose notebooks show
+  that student's own instance of every template; without, ``course/``.
 
-Then every file written, and every file of the installed ``nnlib`` package, is scanned
-(:func:`scan`) for every graded expected answer (each student's instance) and every
-graded code question's reference; any hit makes the release fail (exit status 1).
+Then every file under ``--out``, and every file of the installed ``nnlib`` package, is
+scanned (:func:`scan`) for every graded expected answer (each student's instance, each
+template's formula) and every graded code question's reference; any hit makes the
+release fail (exit status 1).
 """
 from __future__ import annotations
 
