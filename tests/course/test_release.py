@@ -535,3 +535,32 @@ def test_scan_finds_equivalent_formulas(tmp_path, leak, name):
     other = tmp_path / f"other_{name}"
     other.write_text(leak.replace("2", "3") + "\n")          # sech(z)^3 is not the answer
     assert not scan([other], [("", q)], [])[0]
+
+
+def test_release_command_exit_status(tmp_path, capsys, monkeypatch):
+    from nnlib.course.__main__ import main
+
+    monkeypatch.delenv("NNLIB_COURSE_SECRET", raising=False)
+    sol = _masters(tmp_path, ("07_activations_losses",))
+    assert main(["release", "--bank", str(EXAMPLE / "bank"), "--out", str(tmp_path / "a"),
+                 "--solutions", str(sol)]) == 2
+    assert "templates" in capsys.readouterr().err
+    private = _private(tmp_path, '''
+        [questions."7.1"]
+        kind = "expr"
+        mode = "graded"
+        prompt = "p"
+        variable = "answer_7_1"
+        expected = "1 - tanh(z)**2"
+        variables = ["z"]
+    ''')
+    assert main(["release", "--bank", str(private), "--out", str(tmp_path / "b"),
+                 "--solutions", str(sol)]) == 1
+    err = capsys.readouterr().err
+    assert "LEAK:" in err and "release FAILED" in err
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    assert main(["release", "--bank", str(EXAMPLE / "bank"), "--out", str(tmp_path / "c"),
+                 "--solutions", str(sol), "--roster", str(EXAMPLE / "roster.csv"),
+                 "--secret-file", str(secret)]) == 0
+    assert "scan clean" in capsys.readouterr().out
