@@ -12,6 +12,6 @@ shows a ✓/✗ with feedback (it never shows the expected answer and never rais
 from __future__ import annotations
 
 from .environment import setup
-from .exercise import check_answer
+from .exercise import check_answer, use_bank
 
-__all__ = ["setup", "check_answer"]
+__all__ = ["setup", "check_answer", "use_bank"]

@@ -1,4 +1,5 @@
-"""Command line: ``python -m nnlib.course build [--check] [--solutions DIR] [--course DIR]``."""
+"""Command line: ``python -m nnlib.course build [--check] [--solutions DIR] [--course DIR]``
+and ``python -m nnlib.course release --bank PRIVATE --out DIR [--roster CSV --secret-file F]``."""
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,21 @@ def main(argv: list[str] | None = None) -> int:
                    help="write nothing; exit 1 if any student notebook is out of date")
     b.add_argument("--solutions", default="solutions", help="master notebooks (default: solutions)")
     b.add_argument("--course", default="course", help="student notebooks (default: course)")
+    r = sub.add_parser("release", help="build a graded course's student notebooks and "
+                                        "student bank from a private bank, then scan them")
+    r.add_argument("--bank", required=True, help="the instructor's private bank (folder or file)")
+    r.add_argument("--out", required=True, help="folder for what students receive")
+    r.add_argument("--solutions", default="solutions", help="master notebooks (default: solutions)")
+    r.add_argument("--roster", default=None, help="roster CSV: one notebook folder per student")
+    r.add_argument("--secret-file", default=None,
+                   help="file holding the course secret (or set NNLIB_COURSE_SECRET)")
+    r.add_argument("--secret", default=None,
+                   help="the course secret itself (visible to other users in the process list)")
     args = parser.parse_args(argv)
+    if args.command == "release":
+        from .release_cli import run_release
+
+        return run_release(args)
     try:
         result = build(args.solutions, args.course, check=args.check)
     except (BuildError, FileNotFoundError) as exc:

@@ -29,7 +29,10 @@ CASES_SEED = 0
 _ID = re.compile(r"^(\d+)\.(\d+)$")
 _TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 _FIELDS = {"kind", "prompt", "variable", "points", "expected", "variables", "shapes",
-           "subs", "rtol", "reference", "cases", "hints"}
+           "subs", "rtol", "reference", "cases", "hints", "mode", "params"}
+#: ``practice``: instant right/wrong feedback, answer in the bank. ``graded``: the notebook
+#: only validates the form of the answer; the instructor's private bank grades it later.
+MODES = ("practice", "graded")
 #: Diagnoses a question may attach a hint to (the checker's own, minus "not attempted").
 HINTABLE = ("sign", "factor", "transpose", "shape", "missing_term", "extra_term", "non-finite", "other")
 
@@ -46,7 +49,10 @@ class Question:
     is the expected final value. ``reference`` and ``cases`` (``code`` only) are
     ``"module:function"`` strings. ``hints`` maps a diagnosis (``"factor"``, ``"sign"``,
     ...) to one sentence added to the checker's feedback for that kind of mistake; it
-    must guide without giving the answer away.
+    must guide without giving the answer away. ``mode`` is ``"practice"`` (default) or
+    ``"graded"``; a graded question may be a template whose ``params`` table lists each
+    parameter's choices (see :mod:`nnlib.course.variants`), and in a student bank built
+    by the release it has no ``expected``, ``reference``, ``cases`` or ``hints``.
     """
 
     id: str
@@ -63,7 +69,14 @@ class Question:
     reference: str | None = None
     cases: str | None = None
     hints: dict[str, str] | None = None
+    mode: str = "practice"
+    params: dict[str, tuple] | None = None
     source: str = field(default="", compare=False)
+
+    @property
+    def graded(self) -> bool:
+        """A graded question: no right/wrong feedback in the notebook (see ``mode``)."""
+        return self.mode == "graded"
 
     def check(self, value: Any):
         """Decide ``value`` and return an :class:`nnlib.check.Verdict`.
@@ -215,16 +228,26 @@ def lesson_names(path: str | Path | None = None) -> list[str]:
 
 
 def _load_file(file: Path) -> list[Question]:
+    return parse_bank_text(file.read_text(encoding="utf-8"), file.name)
+
+
+def parse_bank_text(text: str, name: str = "<bank>") -> list[Question]:
+    """The questions of one bank file's TOML ``text``; ``name`` is used in messages.
+
+    Raises
+    ------
+    BankError naming ``name`` and the question for anything malformed.
+    """
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise BankError(f"{file.name}: not valid TOML: {exc}") from None
+        raise BankError(f"{name}: not valid TOML: {exc}") from None
     unknown = set(data) - {"questions"}
     if unknown:
-        raise BankError(f"{file.name}: unknown top-level keys {sorted(unknown)}; "
+        raise BankError(f"{name}: unknown top-level keys {sorted(unknown)}; "
                         "questions go under [questions.\"<id>\"]")
     questions = data.get("questions", {})
-    return [_parse_question(file.name, qid, entry) for qid, entry in questions.items()]
+    return [_parse_question(name, qid, entry) for qid, entry in questions.items()]
 
 
 def _parse_question(fname: str, qid: str, entry: Any) -> Question:
@@ -253,7 +276,11 @@ def _parse_question(fname: str, qid: str, entry: Any) -> Question:
     points = _get(entry, "points", int, fail, default=1)
     if isinstance(points, bool) or points < 0:
         raise fail(f"points must be a non-negative integer, got {points!r}")
-    needs_expected = kind != "code"
+    mode = _get(entry, "mode", str, fail, default="practice")
+    if mode not in MODES:
+        raise fail(f"mode must be one of {MODES}, got {mode!r}")
+    graded = mode == "graded"
+    needs_expected = kind != "code" and not graded  # a student bank withholds it
     expected = _get(entry, "expected", (str, int, float), fail, required=needs_expected)
     rtol = _get(entry, "rtol", (int, float), fail)
     if rtol is not None and not (0 <= rtol < 1):
@@ -265,8 +292,8 @@ def _parse_question(fname: str, qid: str, entry: Any) -> Question:
         raise fail("variables must be a list of names")
     shapes = _parse_shapes(_get(entry, "shapes", dict, fail), fail)
     subs = _get(entry, "subs", dict, fail)
-    reference = _get(entry, "reference", str, fail, required=kind == "code")
-    cases = _get(entry, "cases", str, fail, required=kind == "code")
+    reference = _get(entry, "reference", str, fail, required=kind == "code" and not graded)
+    cases = _get(entry, "cases", str, fail, required=kind == "code" and not graded)
     for name, target in (("reference", reference), ("cases", cases)):
         if target is not None and not _TARGET.match(target):
             raise fail(f"{name} must be 'module:function', got {target!r}")
@@ -280,8 +307,11 @@ def _parse_question(fname: str, qid: str, entry: Any) -> Question:
             raise fail(f"hints: the hint for {diagnosis!r} must be a non-empty string")
         if expected is not None and len(str(expected)) >= 4 and str(expected) in hint:
             raise fail(f"hints: the hint for {diagnosis!r} contains the expected answer")
+    params = _parse_params(_get(entry, "params", dict, fail), fail)
+    if params and not graded:
+        raise fail("params (a template) are only for mode = 'graded'")
     return Question(
-        id=qid, lesson=lesson, kind=kind,
+        id=qid, lesson=lesson, kind=kind, mode=mode, params=params,
         prompt=_get(entry, "prompt", str, fail, required=True), variable=variable,
         points=points, expected=None if expected is None else str(expected),
         variables=None if variables is None else tuple(variables), shapes=shapes,
@@ -300,6 +330,24 @@ def _get(entry: dict, key: str, types, fail, required: bool = False, default=Non
         names = types.__name__ if isinstance(types, type) else "/".join(t.__name__ for t in types)
         raise fail(f"field {key!r} must be {names}, got {type(value).__name__}")
     return value
+
+
+def _parse_params(params: dict | None, fail) -> dict[str, tuple] | None:
+    """``{name: [choice, ...]}``: each a non-empty list of numbers or of strings."""
+    if params is None:
+        return None
+    parsed = {}
+    for name, choices in params.items():
+        if not re.match(r"^[A-Za-z_]\w*$", name):
+            raise fail(f"params: {name!r} is not a name")
+        if not isinstance(choices, list) or not choices:
+            raise fail(f"params: {name!r} must be a non-empty list of choices")
+        numbers = all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in choices)
+        if not numbers and not all(isinstance(c, str) and c for c in choices):
+            raise fail(f"params: the choices of {name!r} must all be numbers or all "
+                       "non-empty strings")
+        parsed[name] = tuple(choices)
+    return parsed
 
 
 def _parse_shapes(shapes: dict | None, fail) -> dict[str, tuple[int, int]] | None:

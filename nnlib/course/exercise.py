@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .bank import Question, load_bank
+from .bank import Question, load_bank, parse_bank_text
 from .display import COLORS, box, escape
 
 #: The latest value passed to :func:`check_answer`, by question id (a convenience for
@@ -18,10 +18,14 @@ from .display import COLORS, box, escape
 ANSWERS: dict[str, Any] = {}
 
 CORRECT, INCORRECT, NOT_ATTEMPTED = "correct", "incorrect", "not attempted"
+#: Graded questions: a well-formed answer is "received", a malformed one "invalid".
+RECEIVED, INVALID = "received", "invalid"
 _LOOK = {  # status -> (icon, words, colour role)
     CORRECT: ("\u2713", "Correct", "success"),
     INCORRECT: ("\u2717", "Not yet", "error"),
     NOT_ATTEMPTED: ("\u25cb", "Not attempted", "neutral"),
+    RECEIVED: ("\u2709", "Received for grading", "neutral"),
+    INVALID: ("!", "Cannot be graded as written", "error"),
 }
 
 
@@ -62,9 +66,38 @@ class AnswerResult:
         return box(head + body, accent, role="status", cls=f"nnlib-check nnlib-check-{accent}")
 
 
+#: A bank chosen with :func:`use_bank` (a release's student bank), else None.
+_CHOSEN: dict[str, Question] | None = None
+
+
+def use_bank(source) -> None:
+    """Check answers with more (or other) questions than the package's bank.
+
+    ``source`` is a bank folder or file, or bank TOML text: a released graded course's
+    notebooks start with ``use_bank(\"\"\"[questions."7.10"] ...\"\"\")``, the lesson's
+    questions from the student bank, where graded questions have no expected answer.
+    Its questions replace the package's questions of the same id. ``None`` goes back to
+    the package's bank alone.
+    """
+    global _CHOSEN
+    if source is None:
+        _CHOSEN = None
+        return
+    text = str(source)
+    if "[questions" in text:
+        chosen = {q.id: q for q in parse_bank_text(text, "use_bank")}
+    else:
+        chosen = load_bank(source)
+    _CHOSEN = {**_package_bank(), **chosen}
+
+
 @lru_cache(maxsize=1)
-def _bank() -> dict[str, Question]:
+def _package_bank() -> dict[str, Question]:
     return load_bank()
+
+
+def _bank() -> dict[str, Question]:
+    return _CHOSEN if _CHOSEN is not None else _package_bank()
 
 
 def _not_attempted(value: Any) -> bool:
@@ -105,6 +138,11 @@ def check_answer(qid: str, value: Any) -> AnswerResult:
         hint = (f"Fill in the body of `{question.variable}`." if question.kind == "code"
                 else f"Replace the `...` with your answer in `{question.variable}`.")
         return AnswerResult(qid, NOT_ATTEMPTED, question.prompt, hint)
+    if getattr(question, "mode", "practice") == "graded":
+        from .validate import validate  # only validation: the answer is graded later
+
+        ok, message = validate(question, value)
+        return AnswerResult(qid, RECEIVED if ok else INVALID, question.prompt, message)
     try:
         verdict = question.check(value)
     except NotImplementedError:

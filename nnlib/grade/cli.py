@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .bank import load_grader_bank
+from .classroom import finish, prepare
 from .job import Settings
 from .regrade import ERROR
 from .runner import grade_folder
@@ -29,6 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dask", default=None, metavar="tcp://host:port",
                         help="run the jobs on this Dask scheduler")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--secret-file", default=None,
+                        help="course secret for template questions (or set NNLIB_COURSE_SECRET)")
+    parser.add_argument("--roster", default=None,
+                        help="roster CSV (student_id, name, email, canvas_id, ...) for --export")
+    parser.add_argument("--export", default=None, metavar="DIR",
+                        help="write canvas.csv, moodle.csv and feedback/*.md|html into DIR")
+    parser.add_argument("--assignment", default="nnlib",
+                        help="the grade column's name in the exports (default: nnlib)")
     return parser
 
 
@@ -43,9 +52,12 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError(f"--timeout must be > 0, got {args.timeout}")
         limits = Limits(memory_mb=args.memory, cpu_s=int(args.timeout) + 10)
         bank = load_grader_bank(args.answers)
+        personalise, roster = prepare(bank, args)
         results = grade_folder(args.submissions, Path(args.out), bank,
                                Settings(timeout=args.timeout, limits=limits), jobs=args.jobs,
-                               dask=args.dask, progress=not args.no_progress)
+                               dask=args.dask, progress=not args.no_progress,
+                               personalise=personalise)
+        finish(results, bank, roster, args)
     except (ValueError, FileNotFoundError, ImportError) as err:
         print(f"nnlib-grade: error: {err}", file=sys.stderr)
         return 2

@@ -59,6 +59,7 @@ def grade_submission(sub: Submission, questions: list[Any], settings: Settings) 
         run = run_notebook(nb, names, settings.limits, settings.timeout)
         result["notes"] = run.notes
         result["seconds"] = round(run.seconds, 3)
+        result["answers"] = run.answers  # for the instructor's similar-answer report only
         result["exercises"] = [r.to_dict() for r in
                                regrade(questions, run.answers, settings.limits,
                                        settings.code_timeout)]

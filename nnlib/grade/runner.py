@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from .bank import is_reading_notebook, questions_for
 from .discover import find_submissions
@@ -15,12 +15,16 @@ from .report import write_reports
 
 def grade_folder(submissions: str | Path, out: str | Path, bank: Mapping[str, Any],
                  settings: Settings = Settings(), jobs: int = 1, dask: str | None = None,
-                 progress: bool = True) -> list[dict[str, Any]]:
+                 progress: bool = True,
+                 personalise: Callable[[str, list[Any]], list[Any]] | None = None
+                 ) -> list[dict[str, Any]]:
     """Grade every ``<student>/<lesson>.ipynb`` of ``submissions`` into ``out``.
 
     Results already in ``out/.cache`` for the same notebook bytes, questions and
     settings are reused, so an interrupted run resumes where it stopped. A lesson
     without exercises (``00_errata.ipynb``) is listed as skipped, without being run.
+    ``personalise(student, questions)`` gives a student's own questions (their instance of
+    every template question, :func:`nnlib.grade.personal.personaliser`).
 
     Returns
     -------
@@ -34,6 +38,8 @@ def grade_folder(submissions: str | Path, out: str | Path, bank: Mapping[str, An
     args = []
     for i, sub in enumerate(subs):
         questions = questions_for(bank, sub.lesson)
+        if personalise is not None:
+            questions = personalise(sub.student, questions)
         if not questions and is_reading_notebook(sub.lesson):
             results[i] = skipped_result(sub, "a lesson without exercises (reading only): nothing to grade")
             continue
