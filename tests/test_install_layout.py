@@ -2,10 +2,10 @@
 
 A newcomer who clones the repository as ``nnlib/`` and runs Python from the folder above sees
 that clone as a namespace package ``nnlib`` (it has no __init__.py), with its ``course/`` folder
-of notebooks as ``nnlib.course``. `make setup` installs nnlib with editable_mode=compat (the
-checkout itself is on sys.path, where ``nnlib/`` is a regular package, and a regular package wins
-over a namespace portion); a non-editable install (docs/HOSTING.md) is in site-packages, which
-wins the same way.
+of notebooks as ``nnlib.course``. The package lives in ``src/nnlib`` (src layout): an editable
+install (`make setup`) puts ``src/`` on sys.path, where ``nnlib`` is a regular package, and a
+regular package wins over a namespace portion; a non-editable install (docs/HOSTING.md) is in
+site-packages, which wins the same way.
 """
 import subprocess
 import sys

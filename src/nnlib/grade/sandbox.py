@@ -101,14 +101,29 @@ def make_scratch(uid: int | None) -> Path:
     return scratch
 
 
+def _only_packages(folder: Path) -> bool:
+    """True for a folder that holds nothing but nnlib and its metadata (a src layout's src/).
+
+    Python has to list the sys.path entry that holds nnlib to import it, so the sandbox must let
+    it read that folder; it does so only when the folder can reveal nothing else.
+    """
+    try:
+        names = {entry.name for entry in folder.iterdir()}
+    except OSError:
+        return False
+    return "nnlib" in names and all(n == "nnlib" or n.endswith(".egg-info") or n == "__pycache__" for n in names)
+
+
 def python_read_paths() -> list[str]:
     """Directories the sandboxed Python must read: interpreter, stdlib, site-packages,
     the installed ``nnlib`` package, and system library/config directories."""
     import nnlib
 
-    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-             str(Path(nnlib.__file__).resolve().parent),
+    package = Path(nnlib.__file__).resolve().parent
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, str(package),
              str(Path(sys.executable).resolve().parent)}
+    if _only_packages(package.parent):  # the src/ folder of an editable install: Python must list it
+        paths.add(str(package.parent))
     for key in ("stdlib", "platstdlib", "purelib", "platlib"):
         paths.add(sysconfig.get_paths()[key])
     for system in ("/usr", "/lib", "/lib64", "/bin", "/etc", "/proc", "/sys"):
