@@ -58,10 +58,10 @@ WRONG = [
     ("13.6", _steps("13.6", "g - s @ s.T @ g")),                            # diag(s) dropped
     ("13.8", _steps("13.8", f"1/{S3}")),                                    # forgot the inner derivative
     ("13.8", _steps("13.8", f"-exp(a)/{S3}")),
-    ("13.10", _steps("13.10", "(w*x - y)*x + lam*w/2")),                    # dropped factor
-    ("13.10", _steps("13.10", "(w*x - y)*x - lam*w")),                      # sign flip
-    ("13.10", _steps("13.10", "(w*x - y)*x + lam*(w + v)")),                # extra term
-    ("13.10", _steps("13.10", "(w*x - y) + lam*w")),                        # inner derivative dropped
+    ("13.10", _steps("13.10", "(w*x - y)*x + lambda*w/2")),                    # dropped factor
+    ("13.10", _steps("13.10", "(w*x - y)*x - lambda*w")),                      # sign flip
+    ("13.10", _steps("13.10", "(w*x - y)*x + lambda*(w + v)")),                # extra term
+    ("13.10", _steps("13.10", "(w*x - y) + lambda*w")),                        # inner derivative dropped
     ("13.12", _steps("13.12", "(1 - tanh(w*x + b)^2)*w")),                  # skip path dropped
     ("13.12", _steps("13.12", "1 + (1 - tanh(w*x + b))*w")),
     ("13.12", _steps("13.12", "1 - (1 - tanh(w*x + b)^2)*w")),

@@ -53,17 +53,17 @@ WRONG = [
     ("14.2", _steps("14.2", "(a - l)^2 + b^2")),                     # sign flip
     ("14.3", "2/5"), ("14.3", "2"), ("14.3", "1/10"),                # 2/lambda_min, 2/1, 1/lambda_max
     ("14.4", "1/10"), ("14.4", "9"),
-    ("14.5", _steps("14.5", "(1 + eta*lam)*u")),                     # sign flip
-    ("14.5", _steps("14.5", "(1 - eta*lam/2)*u")),                   # dropped factor
+    ("14.5", _steps("14.5", "(1 + eta*lambda)*u")),                     # sign flip
+    ("14.5", _steps("14.5", "(1 - eta*lambda/2)*u")),                   # dropped factor
     ("14.6", "2/11"), ("14.6", "-9/11"), ("14.6", "1"),
     ("14.7", _steps("14.7", "g*(1 + beta + beta^2 + beta^3)", "g*(1 - beta^3)/(1 - beta)")),   # off by one
     ("14.7", _steps("14.7", "g*(1 + beta + beta^2 + beta^3)", "g/(1 - beta)")),                # the limit
     ("14.7", _steps("14.7", "g*(1 + beta)^3")),
     ("14.8", "eta/(1 + beta)"), ("14.8", "eta*(1 - beta)"), ("14.8", "eta*beta/(1 - beta)"), ("14.8", "eta"),
-    ("14.10", _steps("14.10", "w - eta*(a*(w - c) - lam*w)")),        # sign of the decay
-    ("14.10", _steps("14.10", "w - eta*(a*(w - c) + lam*w/2)")),      # dropped factor
+    ("14.10", _steps("14.10", "w - eta*(a*(w - c) - lambda*w)")),        # sign of the decay
+    ("14.10", _steps("14.10", "w - eta*(a*(w - c) + lambda*w/2)")),      # dropped factor
     ("14.10", _steps("14.10", "w - eta*a*(w - c)")),                  # penalty forgotten
-    ("14.12", "c"), ("14.12", "a*c/(a - lam)"), ("14.12", "c/(a + lam)"), ("14.12", "a*c/lam"),
+    ("14.12", "c"), ("14.12", "a*c/(a - lambda)"), ("14.12", "c/(a + lambda)"), ("14.12", "a*c/lambda"),
 ]
 
 
@@ -75,7 +75,7 @@ def test_typical_mistakes_are_rejected(qid, answer):
 def test_equivalent_rewrites_are_accepted():
     assert BANK["14.3"].check("0.2") and BANK["14.6"].check("0.8181818181818182")
     assert BANK["14.8"].check(r"\frac{\eta}{1-\beta}") and BANK["14.8"].check("η/(1 - β)")
-    assert BANK["14.12"].check("c*a/(lam + a)")
+    assert BANK["14.12"].check("c*a/(λ + a)")
 
 
 # ------------------------------------------------------------------ code questions
