@@ -20,7 +20,7 @@ BANK = {k: v for k, v in load_bank().items() if v.lesson == 12}
 
 def test_lesson12_has_the_planned_exercises():
     kinds = [q.kind for q in BANK.values()]
-    assert len(BANK) == 11 and kinds.count("steps") == 5 and kinds.count("code") == 1, kinds
+    assert len(BANK) == 14 and kinds.count("steps") == 7 and kinds.count("code") == 1, kinds
 
 
 @pytest.mark.parametrize("qid", [q for q, v in BANK.items() if v.kind != "code"])
@@ -69,6 +69,14 @@ WRONG = [
     ("12.11", "1/2"),                                   # the value at x = 0
     ("12.11", "3/8"),
     ("12.11", "1"),                                     # the analytic derivative
+    ("12.12", ["(exp(x + h) - exp(x))/h", "exp(x)*(exp(h) + 1)/h"]),
+    ("12.12", ["(exp(x + h) - exp(x))/h", "exp(x)*exp(h)/h"]),
+    ("12.12", ["(exp(x + h) - exp(x))/h", "exp(x)*sinh(h)/h"]),           # the central difference
+    ("12.13", ["d/dh (M*h/2 + 2*u*F/h)", "M/2 + 2*u*F/h^2"]),
+    ("12.13", ["d/dh (M*h/2 + 2*u*F/h)", "M/2 - u*F/h^2"]),
+    ("12.14", "sqrt(u*F/M)"),                            # dropped factor 2
+    ("12.14", "2*sqrt(M/(u*F))"),
+    ("12.14", "(3*u*F/M)^(1/3)"),                        # the central-difference step
 ]
 
 
@@ -84,6 +92,7 @@ def test_equivalent_rewrites_are_accepted():
     assert BANK["12.8"].check("(3*F*u)^(1/3) / M^(1/3)")
     assert BANK["12.9"].check("0.00563")
     assert BANK["12.11"].check("0.625")
+    assert BANK["12.14"].check("sqrt(4*u*F/M)") and BANK["12.14"].check("2*(u*F)^(1/2)/sqrt(M)")
 
 
 def test_relative_error_reference_is_the_gradcheck_measure():
