@@ -22,7 +22,7 @@ H = np.array([[5.5, 4.5], [4.5, 5.5]])     # the lesson's surface: eigenvalues 1
 
 def test_lesson14_has_the_planned_exercises():
     kinds = [q.kind for q in BANK.values()]
-    assert len(BANK) == 12 and kinds.count("steps") == 5 and kinds.count("code") == 2, kinds
+    assert len(BANK) == 13 and kinds.count("steps") == 5 and kinds.count("code") == 2, kinds
 
 
 @pytest.mark.parametrize("qid", [q for q, v in BANK.items() if v.kind != "code"])
@@ -63,6 +63,7 @@ WRONG = [
     ("14.10", _steps("14.10", "w - eta*(a*(w - c) - lambda*w)")),        # sign of the decay
     ("14.10", _steps("14.10", "w - eta*(a*(w - c) + lambda*w/2)")),      # dropped factor
     ("14.10", _steps("14.10", "w - eta*a*(w - c)")),                  # penalty forgotten
+    ("14.13", "20"), ("14.13", "200"), ("14.13", "1"),             # |factor| = 1 at N = 20 does not converge
     ("14.12", "c"), ("14.12", "a*c/(a - lambda)"), ("14.12", "c/(a + lambda)"), ("14.12", "a*c/lambda"),
 ]
 
@@ -125,6 +126,17 @@ def test_stability_limit_two_over_lambda_max():
     below = descent_path(grad, w0, 0.99 * 0.2, 300)[-1]
     above = descent_path(grad, w0, 1.01 * 0.2, 300)[-1]
     assert np.linalg.norm(below) < 1e-2 * np.linalg.norm(w0) and np.linalg.norm(above) > 1e2 * np.linalg.norm(w0)
+
+
+def test_summed_loss_diverges_where_the_mean_converges():
+    """The meeting notes' "ignore 1/N": summing N copies multiplies the Hessian by N.
+
+    With eta = 0.01 the steep factor is 1 - 0.1 N: |-0.9| < 1 at N = 19, |-1.1| > 1 at N = 21
+    (1.1^500 ~ 5e20), and exactly -1 at N = 20 (the steep component never shrinks).
+    """
+    w0 = np.array([-2.5, 1.0])
+    ends = {N: np.linalg.norm(descent_path(quadratic(N * H)[1], w0, 0.01, 500)[-1]) for N in (19, 20, 21)}
+    assert ends[19] < 1e-10 and 0.5 < ends[20] < 10 and ends[21] > 1e10, ends
 
 
 def test_weight_decay_converges_to_the_penalised_minimum():
