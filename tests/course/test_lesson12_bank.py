@@ -116,3 +116,15 @@ def test_relative_error_reference_is_the_gradcheck_measure():
 ])
 def test_wrong_relative_errors_are_rejected(wrong):
     assert not BANK["12.5"].check(wrong)
+
+
+@pytest.mark.parametrize("qid, answer, diagnosis", [
+    ("12.3", ["transpose(x @ r)", "x @ r"], "transpose"),
+    ("12.4", "W.T @ Delta", "transpose"),
+    ("12.4", "Delta @ W", "shape"),
+    ("12.8", "(u*F/M)^(1/3)", "factor"),
+])
+def test_hints_appear_for_their_mistake(qid, answer, diagnosis):
+    verdict = BANK[qid].check(answer)
+    assert not verdict and verdict.diagnosis == diagnosis
+    assert verdict.feedback.endswith("Hint: " + BANK[qid].hints[diagnosis])

@@ -129,3 +129,16 @@ def test_reference_passes_its_own_question(qid):
     from nnlib.course.bank import resolve
 
     assert BANK[qid].check(resolve(BANK[qid].reference))
+
+
+@pytest.mark.parametrize("qid, answer, diagnosis", [
+    ("13.6", _steps("13.6", "hadamard(s, g)"), "missing_term"),
+    ("13.10", _steps("13.10", "(w*x - y)*x"), "missing_term"),
+    ("13.12", _steps("13.12", "(1 - tanh(w*x + b)^2)*w"), "missing_term"),
+    ("13.14", _steps("13.14", "g1"), "other"),
+    ("13.17", "v @ u.T", "transpose"),
+])
+def test_hints_appear_for_their_mistake(qid, answer, diagnosis):
+    verdict = BANK[qid].check(answer)
+    assert not verdict and verdict.diagnosis == diagnosis
+    assert verdict.feedback.endswith("Hint: " + BANK[qid].hints[diagnosis])

@@ -156,3 +156,13 @@ def test_steps_to_reach_and_bad_input():
         descent_path(lambda w: w, np.zeros(2), 0.1, 3, beta=1.0)
     with pytest.raises(ValueError, match="H must be"):
         momentum_path(np.eye(3), np.zeros(2), 0.1, 0.5, 3)
+
+
+@pytest.mark.parametrize("qid, answer, diagnosis", [
+    ("14.10", _steps("14.10", "w - eta*a*(w - c)"), "missing_term"),
+    ("14.12", "c", "missing_term"),
+])
+def test_hints_appear_for_their_mistake(qid, answer, diagnosis):
+    verdict = BANK[qid].check(answer)
+    assert not verdict and verdict.diagnosis == diagnosis
+    assert verdict.feedback.endswith("Hint: " + BANK[qid].hints[diagnosis])
