@@ -12,6 +12,7 @@ import pytest
 
 import nnlib
 from nnlib.course.agreement import compare_formula_with_code, formula_value, gradcheck_summary
+from nnlib.course.bughunt import check_each_gradient, unpack_tanh_layer_grads
 from nnlib.course.references import backward_ops as ref
 
 RNG = np.random.default_rng(1)
@@ -80,12 +81,21 @@ def test_tanh_layer_grads_equal_nnlib_and_the_bug_is_only_in_db():
         net.zero_grad()
         net.forward(X)
         dX = net.backward(dY)
-        good = ref.unpack_tanh_layer_grads(ref.tanh_layer_grads(X, W, b, dY), X.shape, W.shape)
-        bad = ref.unpack_tanh_layer_grads(ref.buggy_tanh_layer_grads(X, W, b, dY), X.shape, W.shape)
+        good = unpack_tanh_layer_grads(ref.tanh_layer_grads(X, W, b, dY), X.shape, W.shape)
+        bad = unpack_tanh_layer_grads(ref.buggy_tanh_layer_grads(X, W, b, dY), X.shape, W.shape)
         assert np.allclose(good["X"], dX) and np.allclose(good["W"], net[0].weight.grad)
         assert np.allclose(good["b"], net[0].bias.grad)
         assert np.array_equal(bad["X"], good["X"]) and np.array_equal(bad["W"], good["W"])
         assert not np.allclose(bad["b"], good["b"])
+
+
+def test_check_each_gradient_finds_exactly_the_planted_bug(capsys):
+    X, W, b, dY = ref.tanh_layer_cases(np.random.default_rng(0))[0]
+    assert check_each_gradient(ref.tanh_layer_grads, X, W, b, dY) == {"X": [], "W": [], "b": []}
+    wrong = check_each_gradient(ref.buggy_tanh_layer_grads, X, W, b, dY)
+    # the bug sums dY instead of dZ = dY * (1 - T^2): every bias entry is wrong (0 < 1 - T^2 < 1)
+    assert wrong == {"X": [], "W": [], "b": [[j] for j in range(W.shape[0])]}
+    assert "db: WRONG at entries" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("call, message", [
@@ -94,7 +104,7 @@ def test_tanh_layer_grads_equal_nnlib_and_the_bug_is_only_in_db():
     (lambda: ref.linear_l2_dW(np.zeros((2, 3)), np.zeros((2, 2)), np.zeros((2, 2)), 0.1), "do not fit"),
     (lambda: ref.residual_tanh_dX(np.zeros((2, 3)), np.zeros((3, 2)), np.zeros(3), np.zeros((2, 3))), "residual block"),
     (lambda: ref.bilinear_dA(np.zeros((2, 3)), np.zeros((2, 2)), np.zeros((2, 2)), np.zeros(2)), "bilinear"),
-    (lambda: ref.unpack_tanh_layer_grads(np.zeros(5), (2, 3), (2, 3)), "does not fit"),
+    (lambda: unpack_tanh_layer_grads(np.zeros(5), (2, 3), (2, 3)), "does not fit"),
 ])
 def test_bad_shapes_get_a_clear_message(call, message):
     with pytest.raises(ValueError, match=message):

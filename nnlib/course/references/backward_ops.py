@@ -27,7 +27,7 @@ __all__ = [
     "softmax_vjp", "softmax_vjp_cases", "linear_l2_dW", "linear_l2_cases",
     "residual_tanh_dX", "residual_cases", "center_backward", "center_cases",
     "bilinear_dA", "bilinear_cases", "tanh_layer_grads", "buggy_tanh_layer_grads",
-    "unpack_tanh_layer_grads", "tanh_layer_cases",
+    "tanh_layer_cases",
 ]
 
 
@@ -195,17 +195,6 @@ def tanh_layer_grads(X: np.ndarray, W: np.ndarray, b: np.ndarray, dY: np.ndarray
 def buggy_tanh_layer_grads(X: np.ndarray, W: np.ndarray, b: np.ndarray, dY: np.ndarray) -> np.ndarray:
     """``tanh_layer_grads`` with the planted bug of lesson 13 (the bias skips the tanh derivative)."""
     return np.concatenate([g.ravel() for g in _tanh_layer_parts(X, W, b, dY, bias_bug=True)])
-
-
-def unpack_tanh_layer_grads(flat: np.ndarray, X_shape: tuple, W_shape: tuple) -> dict[str, np.ndarray]:
-    """Split a packed gradient back into ``{"X": dX, "W": dW, "b": db}``."""
-    flat = np.asarray(flat, dtype=np.float64)
-    (n, d), (o, d2) = X_shape, W_shape
-    sizes = (n * d, o * d, o)
-    _need(d == d2 and flat.shape == (sum(sizes),),
-          f"packed gradient of shape {flat.shape} does not fit X {X_shape} and W {W_shape} (expected ({sum(sizes)},))")
-    dX, dW, db = np.split(flat, np.cumsum(sizes)[:-1])
-    return {"X": dX.reshape(n, d), "W": dW.reshape(o, d), "b": db}
 
 
 def tanh_layer_cases(rng: np.random.Generator) -> list[tuple]:
