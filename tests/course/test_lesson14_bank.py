@@ -22,7 +22,7 @@ H = np.array([[5.5, 4.5], [4.5, 5.5]])     # the lesson's surface: eigenvalues 1
 
 def test_lesson14_has_the_planned_exercises():
     kinds = [q.kind for q in BANK.values()]
-    assert len(BANK) == 13 and kinds.count("steps") == 5 and kinds.count("code") == 2, kinds
+    assert len(BANK) == 15 and kinds.count("steps") == 6 and kinds.count("code") == 2, kinds
 
 
 @pytest.mark.parametrize("qid", [q for q, v in BANK.items() if v.kind != "code"])
@@ -60,11 +60,15 @@ WRONG = [
     ("14.7", _steps("14.7", "g*(1 + beta + beta^2 + beta^3)", "g/(1 - beta)")),                # the limit
     ("14.7", _steps("14.7", "g*(1 + beta)^3")),
     ("14.8", "eta/(1 + beta)"), ("14.8", "eta*(1 - beta)"), ("14.8", "eta*beta/(1 - beta)"), ("14.8", "eta"),
-    ("14.10", _steps("14.10", "w - eta*(a*(w - c) - lambda*w)")),        # sign of the decay
-    ("14.10", _steps("14.10", "w - eta*(a*(w - c) + lambda*w/2)")),      # dropped factor
-    ("14.10", _steps("14.10", "w - eta*a*(w - c)")),                  # penalty forgotten
-    ("14.13", "20"), ("14.13", "200"), ("14.13", "1"),             # |factor| = 1 at N = 20 does not converge
-    ("14.12", "c"), ("14.12", "a*c/(a - lambda)"), ("14.12", "c/(a + lambda)"), ("14.12", "a*c/lambda"),
+    ("14.12", _steps("14.12", "w - eta*(a*(w - c) - lambda*w)")),        # sign of the decay
+    ("14.12", _steps("14.12", "w - eta*(a*(w - c) + lambda*w/2)")),      # dropped factor
+    ("14.12", _steps("14.12", "w - eta*a*(w - c)")),                  # penalty forgotten
+    ("14.10", _steps("14.10", "2*(1 + beta) + eta*lambda")),         # sign flip
+    ("14.10", _steps("14.10", "2 - eta*lambda")),                     # dropped the beta terms
+    ("14.10", _steps("14.10", "eta*lambda")),                         # that is p(1)
+    ("14.11", "2/lambda"), ("14.11", "2*(1 - beta)/lambda"), ("14.11", "(1 + beta)/lambda"),
+    ("14.15", "20"), ("14.15", "200"), ("14.15", "1"),             # |factor| = 1 at N = 20 does not converge
+    ("14.14", "c"), ("14.14", "a*c/(a - lambda)"), ("14.14", "c/(a + lambda)"), ("14.14", "a*c/lambda"),
 ]
 
 
@@ -76,7 +80,8 @@ def test_typical_mistakes_are_rejected(qid, answer):
 def test_equivalent_rewrites_are_accepted():
     assert BANK["14.3"].check("0.2") and BANK["14.6"].check("0.8181818181818182")
     assert BANK["14.8"].check(r"\frac{\eta}{1-\beta}") and BANK["14.8"].check("η/(1 - β)")
-    assert BANK["14.12"].check("c*a/(λ + a)")
+    assert BANK["14.14"].check("c*a/(λ + a)")
+    assert BANK["14.11"].check("2*(1 + β)/λ") and BANK["14.11"].check("(2 + 2*beta)/lambda")
 
 
 # ------------------------------------------------------------------ code questions
@@ -86,7 +91,7 @@ WRONG_CODE = {
         lambda H_, w0, lr, beta, steps: descent_path(lambda w: H_ @ w, w0, lr, steps, beta=beta)[1:],  # w0 missing
         lambda H_, w0, lr, beta, steps: descent_path(lambda w: -H_ @ w, w0, lr, steps, beta=beta),     # sign
     ],
-    "14.11": [
+    "14.13": [
         lambda W, dW, lr, lam: W - lr * dW,                          # decay forgotten
         lambda W, dW, lr, lam: (1 - lam) * W - lr * dW,              # decay without lr
         lambda W, dW, lr, lam: W - lr * (dW - lam * W),              # sign
@@ -102,7 +107,7 @@ def test_wrong_code_is_rejected(qid, index):
 
 
 def test_references_pass_their_questions_and_match_a_hand_unrolled_update():
-    assert BANK["14.9"].check(momentum_path) and BANK["14.11"].check(decayed_sgd_step)
+    assert BANK["14.9"].check(momentum_path) and BANK["14.13"].check(decayed_sgd_step)
     # two momentum steps by hand on H = diag(1, 10), w0 = (1, 1), lr = 0.1, beta = 0.5:
     # v1 = (1, 10), w1 = (0.9, 0); g1 = (0.9, 0), v2 = 0.5 v1 + g1 = (1.4, 5), w2 = (0.76, -0.5)
     P = momentum_path(np.diag([1.0, 10.0]), np.array([1.0, 1.0]), 0.1, 0.5, 2)
@@ -159,8 +164,8 @@ def test_steps_to_reach_and_bad_input():
 
 
 @pytest.mark.parametrize("qid, answer, diagnosis", [
-    ("14.10", _steps("14.10", "w - eta*a*(w - c)"), "missing_term"),
-    ("14.12", "c", "missing_term"),
+    ("14.12", _steps("14.12", "w - eta*a*(w - c)"), "missing_term"),
+    ("14.14", "c", "missing_term"),
 ])
 def test_hints_appear_for_their_mistake(qid, answer, diagnosis):
     verdict = BANK[qid].check(answer)
