@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[2]
-BANK_DIR = ROOT / "nnlib" / "course" / "bank"
+BANK_DIR = ROOT / "src" / "nnlib" / "course" / "bank"
 SOLUTIONS = ROOT / "solutions"
 _HEADER = re.compile(r'^\[questions\."(\d+\.\d+)"\]\s*$')
 _START = re.compile(r'^#\s*start\s*=\s*"(.*)"\s*$')
