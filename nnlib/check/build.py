@@ -19,6 +19,7 @@ import numpy as np
 import sympy as sp
 from sympy.matrices.expressions.diagonal import DiagMatrix
 
+from .exact import precision_of
 from .numeric import evaluate
 from .parse import ParseError, parse
 from .vocabulary import (CONSTANTS, FUNCTIONS, KEYWORD_BACK, MAX_EXPONENT,
@@ -52,12 +53,15 @@ class Built:
 
     expr: object
     inexact: bool = False
+    literals: list | None = None   # (dummy, value, half unit) when built with literal_symbols
 
 
 class _Builder:
-    def __init__(self, symbols: dict):
+    def __init__(self, symbols: dict, literal_symbols: bool = False):
         self.symbols = symbols
         self.inexact = False
+        self.literal_symbols = literal_symbols
+        self.literals: list = []
 
     # -- helpers -------------------------------------------------------------
     @staticmethod
@@ -85,7 +89,12 @@ class _Builder:
             if not math.isfinite(value):
                 raise ParseError("unsafe", "A number in your answer is too large.")
             frac = Fraction(repr(value))
-            return sp.Rational(frac.numerator, frac.denominator)
+            exact = sp.Rational(frac.numerator, frac.denominator)
+            if self.literal_symbols:
+                d = sp.Dummy("c")
+                self.literals.append((d, exact, precision_of(value, repr(value))))
+                return d
+            return exact
         return sp.Integer(value)
 
     # -- nodes ---------------------------------------------------------------
@@ -401,8 +410,12 @@ def unknown_names(tree: ast.AST, symbols: dict) -> list[str]:
     return sorted(unknown)
 
 
-def build(text: str, symbols: dict) -> Built:
+def build(text: str, symbols: dict, literal_symbols: bool = False) -> Built:
     """Parse ``text`` and build it with the given ``symbols`` (from ``make_symbols``).
+
+    With ``literal_symbols`` every decimal number becomes a ``Dummy``, listed with its
+    value and half unit in ``Built.literals`` (see ``exact.literal_fit``); use it only on
+    text that already built without it (the size guards need the numbers).
 
     Raises
     ------
@@ -417,7 +430,7 @@ def build(text: str, symbols: dict) -> Built:
                          + ", ".join(repr(u) for u in unknown) + ".")
         err.names = unknown
         raise err
-    b = _Builder(symbols)
+    b = _Builder(symbols, literal_symbols)
     try:
         expr = b.build(tree)
     except RecursionError:
@@ -430,4 +443,4 @@ def build(text: str, symbols: dict) -> Built:
         # SymPy refuses e.g. Max or Heaviside of a complex number such as log(-3)
         raise ParseError("other", "Part of your answer is not a real number (for example "
                                   "the log or square root of a negative number).") from None
-    return Built(expr, b.inexact)
+    return Built(expr, b.inexact, b.literals if literal_symbols else None)

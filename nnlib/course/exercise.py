@@ -106,7 +106,7 @@ def check_answer(qid: str, value: Any) -> AnswerResult:
                 else f"Replace the `...` with your answer in `{question.variable}`.")
         return AnswerResult(qid, NOT_ATTEMPTED, question.prompt, hint)
     try:
-        verdict = question.check(value)
+        verdict = question.check(value, student=True)
     except NotImplementedError:
         return AnswerResult(qid, NOT_ATTEMPTED, question.prompt,
                             "Your function still raises NotImplementedError: fill in its body.")

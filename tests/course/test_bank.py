@@ -112,8 +112,9 @@ def test_a_hint_is_added_for_its_diagnosis_only():
 
 def test_steps_needs_a_list():
     q = Question("9.3", 9, "steps", "p", "answer_9_3", expected="1")
-    with pytest.raises(TypeError, match="list of step strings"):
-        q.check("x = 1")
+    v = q.check("x = 1")
+    assert not v and v.diagnosis == "unparsable"
+    assert "list of steps" in v.feedback and "not one string" in v.feedback, v.feedback
 
 
 # ----------------------------------------------------------------- with the real checker

@@ -1,0 +1,239 @@
+"""Where to evaluate both sides of a comparison: points at several scales and at the kinks.
+
+Two expressions can agree at every point of a narrow sample and still differ: a term
+``relu(|z| - 2)`` vanishes for ``|z| < 2``, a Heaviside splice can be wrong only for
+``z < -2``, and ``(a^b)^c`` equals ``a^(b c)`` unless ``a < 0`` and ``b``, ``c`` are
+"nice" numbers. The points built here are meant to reach all of those:
+
+* **Scales.** Every scalar variable takes values of order 1 (the first points, which
+  the diagnosis reads), and in the other points magnitudes drawn from the bands
+  ``[0.02, 0.2]``, ``[0.3, 1.7]``, ``[2, 9]``, ``[10, 60]`` and ``[100, 400]``, each with
+  either sign. Matrix entries are N(0, 1) times a per-point scale from 0.05 to 30 (some
+  points with a separate random scale per entry).
+* **Exponents.** A variable that appears in an exponent also takes the values
+  2, 1/2, 3, -1, 1/3, 3/2 in every pairing with the other exponent variables, while the
+  bases take both signs, so identities that hold only for positive bases are tested
+  where they fail.
+* **Breakpoints.** The arguments of ``Abs``, ``sign``, ``Heaviside``, ``Max``/``Min``
+  (differences of their arguments) and ``Piecewise`` conditions of *both* expressions
+  are solved for each variable (SymPy ``solve``, time-limited); each root is sampled on
+  both sides at distances from 1e-7 to 0.5 (relative), and between neighbouring roots.
+
+Points where an expression is undefined are dropped later (``equivalence.py``). All
+randomness comes from ``numpy.random.default_rng(seed)``: the same seed gives the same
+points, another seed (the grader's) other points.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+
+import numpy as np
+import sympy as sp
+
+from .budget import BudgetExceeded, time_budget
+from .build import is_matrix
+from .numeric import evaluate
+
+BANDS = ((0.3, 1.7), (0.02, 0.2), (2.0, 9.0), (10.0, 60.0), (100.0, 400.0))
+MATRIX_SCALES = (1.0, 0.05, 0.3, 3.0, 10.0, 30.0)
+EXPONENT_VALUES = (2.0, 0.5, 3.0, -1.0, 1.0 / 3.0, 1.5)
+ORDER_ONE_POINTS = 8          # the first points stay at order 1 (read by the diagnosis)
+OFFSETS = (1e-7, 1e-3, 0.05, 0.5)   # relative distances from a breakpoint
+MAX_ROOT_POINTS = 480         # cap on the points added at breakpoints
+BASES_PER_ROOT = 3            # base points at which each root (a function of the others) is taken
+SOLVE_BUDGET = 0.15           # seconds for one ``solve``
+
+
+def kink_arguments(*exprs) -> list:
+    """Scalar expressions whose sign changes mark a breakpoint of ``exprs``.
+
+    ``Abs(g)``, ``sign(g)``, ``Heaviside(g)`` give ``g``; ``Max(a, b, ...)`` and ``Min``
+    give every difference ``a - b``; ``Piecewise`` conditions ``lhs < rhs`` give
+    ``lhs - rhs``. Arguments of matrix entries written with a dummy (elementwise
+    functions) are left out: they are reached by the matrix scales.
+    """
+    out: dict = {}
+    for expr in exprs:
+        for node in sp.preorder_traversal(expr):
+            args = ()
+            if isinstance(node, (sp.Abs, sp.sign, sp.Heaviside)):
+                args = (node.args[0],)
+            elif isinstance(node, (sp.Max, sp.Min)):
+                args = tuple(a - b for a, b in itertools.combinations(node.args, 2))
+            elif isinstance(node, sp.Piecewise):
+                args = tuple(r.lhs - r.rhs for _, cond in node.args
+                             for r in sp.preorder_traversal(cond)
+                             if isinstance(r, sp.core.relational.Relational))
+            for g in args:
+                if (not is_matrix(g) and getattr(g, "free_symbols", None)
+                        and all(isinstance(s, sp.Symbol) and not isinstance(s, sp.Dummy)
+                                for s in g.free_symbols)):
+                    out[g] = None
+    return list(out)
+
+
+def exponent_symbols(*exprs) -> list:
+    """Scalar symbols that occur in an exponent (``a^b``: ``b``), sorted by name."""
+    found = set()
+    for expr in exprs:
+        for node in sp.preorder_traversal(expr):
+            if isinstance(node, sp.Pow) and not node.exp.is_number:
+                found |= {s for s in node.exp.free_symbols if isinstance(s, sp.Symbol)
+                          and not isinstance(s, sp.Dummy)}
+    return sorted(found, key=str)
+
+
+@functools.lru_cache(maxsize=2048)
+def _roots(g, v) -> tuple:
+    """Real solutions of ``g = 0`` for ``v`` (expressions in the other symbols); () if unknown."""
+    try:
+        with time_budget(SOLVE_BUDGET) as enforced:
+            if not enforced and sp.count_ops(g) > 12:
+                return ()
+            sols = sp.solve(g, v)
+    except BudgetExceeded:
+        return ()
+    except Exception:  # SymPy cannot solve it: the scales have to do
+        return ()
+    return tuple(s for s in sols if isinstance(s, sp.Expr) and s.is_real is not False)
+
+
+def _scalar_values(rng, k: int, positive: bool) -> np.ndarray:
+    first = min(ORDER_ONE_POINTS, k)
+    bands = np.concatenate([np.zeros(first, dtype=int),
+                            rng.permutation(np.resize(np.arange(len(BANDS)), k - first))])
+    lo = np.log([BANDS[b][0] for b in bands])
+    hi = np.log([BANDS[b][1] for b in bands])
+    v = np.exp(lo + (hi - lo) * rng.uniform(size=k))
+    if not positive:
+        v = v * rng.choice([-1.0, 1.0], size=k)
+    return v.reshape(k, 1, 1)
+
+
+def _matrix_values(rng, k: int, shape, positive: bool) -> np.ndarray:
+    first = min(ORDER_ONE_POINTS, k)
+    scales = np.concatenate([np.ones(first),
+                             rng.permutation(np.resize(np.array(MATRIX_SCALES), k - first))])
+    m = rng.normal(size=(k, *shape)) * scales[:, None, None]
+    mixed = np.arange(k) % 4 == 3   # every 4th extra point: a random scale per entry
+    mixed[:first] = False
+    if mixed.any():
+        m[mixed] *= np.exp(rng.uniform(np.log(0.05), np.log(30.0), size=(int(mixed.sum()), *shape)))
+    return np.abs(m) + 0.1 * scales[:, None, None] if positive else m
+
+
+def _exponent_block(rng, scalars, exps, positive: bool) -> dict:
+    """Points pairing the exponent values (every pair for the first two), bases of both signs."""
+    n = len(EXPONENT_VALUES)
+    combos = list(itertools.product(range(n), repeat=min(2, len(exps))))
+    size = 2 * len(combos)
+    out = {}
+    for s in scalars:
+        if s in exps:
+            j = exps.index(s)
+            if j < 2:
+                idx = np.array([c[j] for c in combos for _ in (0, 1)])
+            else:
+                idx = rng.integers(0, n, size=size)
+            out[s] = np.array(EXPONENT_VALUES)[idx].reshape(size, 1, 1)
+        else:
+            v = rng.uniform(0.3, 2.5, size=size)
+            signs = np.ones(size) if positive else np.where(np.arange(size) % 2, -1.0, 1.0)
+            if not positive:
+                signs = signs * np.where(rng.uniform(size=size) < 0.2, -1.0, 1.0)
+            out[s] = (v * signs).reshape(size, 1, 1)
+    return out
+
+
+def _append(env: dict, block: dict, size: int) -> dict:
+    return {s: np.concatenate([v, block[s] if s in block else v[np.arange(size) % len(v)]])
+            for s, v in env.items()}
+
+
+def _breakpoint_block(env: dict, kinks, k: int) -> dict | None:
+    """Points on both sides of every breakpoint found (copies of base points, one variable moved)."""
+    scalars = [s for s in env if isinstance(s, sp.Symbol)]
+    pieces = []
+    count = 0
+    for g in kinks:
+        for v in sorted(g.free_symbols & set(scalars), key=str):
+            for root in _roots(g, v):
+                others = sorted(root.free_symbols, key=str)
+                if any(o not in env for o in others):
+                    continue
+                bases = np.arange(min(BASES_PER_ROOT, k))
+                try:
+                    with np.errstate(all="ignore"):
+                        values = np.broadcast_to(
+                            evaluate(root, {o: env[o][bases] for o in others}, len(bases)),
+                            (len(bases), 1, 1))[:, 0, 0].astype(float)
+                except Exception:  # a root that numpy cannot evaluate is skipped
+                    continue
+                for b, r in zip(bases, values):
+                    if not np.isfinite(r):
+                        continue
+                    d = np.array(OFFSETS) * (1.0 + abs(r))
+                    pieces.append((b, v, np.concatenate([r - d, r + d, [r]])))
+                    count += 2 * len(OFFSETS) + 1
+                if count >= MAX_ROOT_POINTS:
+                    break
+    if not pieces:
+        return None
+    # midpoints of neighbouring roots of the same variable at the same base point
+    grouped: dict = {}
+    for b, v, vals in pieces:
+        grouped.setdefault((b, v), []).append(vals[-1])
+    for (b, v), roots in grouped.items():
+        roots = np.unique(roots)
+        if len(roots) > 1:
+            pieces.append((b, v, (roots[1:] + roots[:-1]) / 2))
+    block = {s: [] for s in env}
+    for b, v, vals in pieces:
+        for s in env:
+            base = env[s][b]
+            block[s].append(np.broadcast_to(base, (len(vals), *base.shape)).copy())
+        block[v][-1] = vals.reshape(-1, 1, 1).astype(float)
+    return {s: np.concatenate(parts) for s, parts in block.items()}
+
+
+def sample_env(symbols, k: int, seed: int, positive: bool = False, exprs=()) -> dict:
+    """Evaluation points for ``symbols``: ``{symbol: array (n, r, c)}`` with ``n >= k``.
+
+    Parameters
+    ----------
+    symbols : iterable of Symbol / MatrixSymbol
+    k : int
+        Number of base points (scales as in the module docstring).
+    seed : int
+        Seed of ``numpy.random.default_rng``.
+    positive : bool
+        Only positive scalars and matrices with positive entries (for expressions that
+        are undefined for negative values, e.g. ``log(x)``).
+    exprs : SymPy objects
+        The expressions to be compared: their exponents and breakpoints add points.
+    """
+    rng = np.random.default_rng(seed)
+    symbols = list(symbols)
+    env = {}
+    for s in symbols:
+        if isinstance(s, sp.MatrixSymbol):
+            env[s] = _matrix_values(rng, k, tuple(int(d) for d in s.shape), positive)
+        else:
+            env[s] = _scalar_values(rng, k, positive)
+    scalars = [s for s in symbols if not isinstance(s, sp.MatrixSymbol)]
+    exps = [s for s in exponent_symbols(*exprs) if s in env]
+    if exps:
+        block = _exponent_block(rng, scalars, exps, positive)
+        env = _append(env, block, len(next(iter(block.values()))))
+    kinks = kink_arguments(*exprs) if scalars else []
+    if kinks:
+        block = _breakpoint_block(env, kinks, k)
+        if block is not None:
+            env = {s: np.concatenate([env[s], block[s]]) for s in env}
+    return env
+
+
+def env_size(env: dict, default: int) -> int:
+    """Number of points in ``env``."""
+    return len(next(iter(env.values()))) if env else default
