@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -22,7 +23,7 @@ from sympy.matrices.expressions.diagonal import DiagMatrix
 from .exact import precision_of
 from .numeric import evaluate
 from .parse import ParseError, parse
-from .vocabulary import (CONSTANTS, FUNCTIONS, KEYWORD_BACK, MAX_EXPONENT,
+from .vocabulary import (CONSTANTS, FUNCTIONS, KEYWORD_BACK, KEYWORD_NAMES, MAX_EXPONENT,
                          MAX_MAGNITUDE, MAX_MATRIX_POWER, MAX_MATRIX_SIZE)
 
 _T = sp.Dummy("t", real=True)
@@ -378,6 +379,24 @@ def split_name(name: str, known) -> list[str] | None:
     return best[-1] if best[-1] and len(best[-1]) > 1 else None
 
 
+def alias(name: str, known) -> str | None:
+    """The question's own name for ``name`` when the lesson writes it another way.
+
+    ``x_1``, ``x1`` (and ``x₁``, rewritten to ``x_1`` earlier) name the same symbol;
+    ``Yhat``/``Y_hat`` too. Returns None when no known name matches.
+    """
+    if name in known:
+        return name
+    candidates = [name.replace("_", ""),
+                  re.sub(r"^([A-Za-z]+)(\d+)$", r"\1_\2", name),
+                  re.sub(r"^([A-Za-z]+)(hat|bar|tilde)$", r"\1_\2", name)]
+    for c in candidates:
+        if c in known:
+            return c
+    squeezed = {k.replace("_", ""): k for k in known}
+    return squeezed.get(name.replace("_", ""))
+
+
 class _SplitNames(ast.NodeTransformer):
     def __init__(self, known):
         self.known = known
@@ -390,6 +409,9 @@ class _SplitNames(ast.NodeTransformer):
         name = KEYWORD_BACK.get(node.id, node.id)
         if name in FUNCTIONS or name in CONSTANTS:
             return node
+        same = alias(name, self.known)
+        if same is not None and same != name:
+            return ast.Name(KEYWORD_NAMES.get(same, same), ast.Load())
         parts = split_name(name, self.known)
         if not parts:
             return node
@@ -410,6 +432,22 @@ def unknown_names(tree: ast.AST, symbols: dict) -> list[str]:
     return sorted(unknown)
 
 
+def _primes_as_transposes(text: str, symbols: dict) -> str:
+    """``dY' X`` -> ``dY.T X`` for matrix symbols (and ``(...)'`` when there are matrices).
+
+    The prime is MATLAB's (and some lecture notes') transpose. For scalars it keeps
+    meaning a derivative, which the parser refuses with its own message.
+    """
+    if "'" not in text:
+        return text
+    matrices = {n for n, s in symbols.items() if isinstance(s, sp.MatrixSymbol)}
+    if not matrices:
+        return text
+    text = re.sub(r"([A-Za-z_][A-Za-z0-9_]*)\s*'",
+                  lambda m: m.group(1) + ".T" if m.group(1) in matrices else m.group(), text)
+    return re.sub(r"\)\s*'", ").T", text)
+
+
 def build(text: str, symbols: dict, literal_symbols: bool = False) -> Built:
     """Parse ``text`` and build it with the given ``symbols`` (from ``make_symbols``).
 
@@ -423,7 +461,7 @@ def build(text: str, symbols: dict, literal_symbols: bool = False) -> Built:
         ``kind`` in ``{"unparsable", "unsafe", "shape", "unknown"}``; for ``"unknown"``
         the ``names`` attribute lists the unknown names.
     """
-    tree = _SplitNames(symbols).visit(parse(text))
+    tree = _SplitNames(symbols).visit(parse(_primes_as_transposes(text, symbols)))
     unknown = unknown_names(tree, symbols)
     if unknown:
         err = ParseError("unknown", "Unknown name" + ("s " if len(unknown) > 1 else " ")

@@ -36,6 +36,9 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 
 _VALUE_END = {"number", "name", ")", "]"}
+# never Python's own SyntaxError text: it talks about Python, not about the formula
+UNREADABLE = ("Your answer could not be read as a formula: check for a missing operator, "
+              "bracket or argument (write 2*x, cos(x), hadamard(A, B)).")
 
 
 def _unsafe(message: str) -> ParseError:
@@ -273,8 +276,6 @@ def parse(text: str) -> ast.Expression:
     try:
         tree = ast.parse(source, mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        raise _unparsable("Your answer could not be read as a formula"
-                          + (f" ({exc.msg})." if isinstance(exc, SyntaxError) and exc.msg
-                             else ".")) from None
+        raise _unparsable(UNREADABLE) from None
     _validate(tree)
     return tree

@@ -16,8 +16,10 @@ Two expressions can agree at every point of a narrow sample and still differ: a 
   where they fail.
 * **Breakpoints.** The arguments of ``Abs``, ``sign``, ``Heaviside``, ``Max``/``Min``
   (differences of their arguments) and ``Piecewise`` conditions of *both* expressions
-  are solved for each variable (SymPy ``solve``, time-limited); each root is sampled on
-  both sides at distances from 1e-7 to 0.5 (relative), and between neighbouring roots.
+  are solved for each variable with the others at a few base points (``numpy.roots``
+  for polynomials, else a sign-change scan of [-1e4, 1e4] refined by bisection); each
+  root is sampled on both sides at distances from 1e-7 to 0.5 (relative), and between
+  neighbouring roots.
 
 Points where an expression is undefined are dropped later (``equivalence.py``). All
 randomness comes from ``numpy.random.default_rng(seed)``: the same seed gives the same
@@ -31,7 +33,6 @@ import itertools
 import numpy as np
 import sympy as sp
 
-from .budget import BudgetExceeded, time_budget
 from .build import is_matrix
 from .numeric import evaluate
 
@@ -42,7 +43,6 @@ ORDER_ONE_POINTS = 8          # the first points stay at order 1 (read by the di
 OFFSETS = (1e-7, 1e-3, 0.05, 0.5)   # relative distances from a breakpoint
 MAX_ROOT_POINTS = 480         # cap on the points added at breakpoints
 BASES_PER_ROOT = 3            # base points at which each root (a function of the others) is taken
-SOLVE_BUDGET = 0.15           # seconds for one ``solve``
 
 
 def kink_arguments(*exprs) -> list:
@@ -84,19 +84,73 @@ def exponent_symbols(*exprs) -> list:
     return sorted(found, key=str)
 
 
+GRID = np.concatenate([-np.logspace(4, -4, 1200), [0.0], np.logspace(-4, 4, 1200)])
+BISECTIONS = 60
+
+
 @functools.lru_cache(maxsize=2048)
-def _roots(g, v) -> tuple:
-    """Real solutions of ``g = 0`` for ``v`` (expressions in the other symbols); () if unknown."""
+def _polynomial(g, v):
+    """Coefficients of ``g`` as a polynomial in ``v`` (highest first), or None."""
     try:
-        with time_budget(SOLVE_BUDGET) as enforced:
-            if not enforced and sp.count_ops(g) > 12:
-                return ()
-            sols = sp.solve(g, v)
-    except BudgetExceeded:
-        return ()
-    except Exception:  # SymPy cannot solve it: the scales have to do
-        return ()
-    return tuple(s for s in sols if isinstance(s, sp.Expr) and s.is_real is not False)
+        poly = sp.Poly(g, v)
+    except (sp.PolynomialError, sp.GeneratorsNeeded, ValueError, TypeError):
+        return None
+    if poly.degree() < 1 or poly.degree() > 8:
+        return None
+    coeffs = poly.all_coeffs()
+    if any(c.has(v) for c in coeffs):
+        return None
+    return tuple(coeffs)
+
+
+def _roots_at(g, v, env: dict, bases: np.ndarray) -> list:
+    """Real roots in ``v`` of ``g`` with the other symbols at each base point.
+
+    A polynomial in ``v`` is solved with ``numpy.roots``; anything else is scanned on a
+    grid from -1e4 to 1e4 (log-spaced) for sign changes, each refined by bisection.
+    Returns ``[(base index, array of roots)]``.
+    """
+    out = []
+    coeffs = _polynomial(g, v)
+    with np.errstate(all="ignore"):
+        if coeffs is not None:
+            values = [np.broadcast_to(evaluate(c, {s: env[s][bases] for s in env}, len(bases)),
+                                      (len(bases), 1, 1))[:, 0, 0] for c in coeffs]
+            for j, b in enumerate(bases):
+                cs = np.array([c[j] for c in values], dtype=float)
+                if not np.all(np.isfinite(cs)):
+                    continue
+                nz = np.flatnonzero(cs)
+                if not len(nz):
+                    continue
+                r = np.roots(cs[nz[0]:])
+                real = r[np.abs(r.imag) <= 1e-9 * (1 + np.abs(r.real))].real
+                out.append((b, real))
+            return out
+        for b in bases:
+            point = {s: np.broadcast_to(val[b], (len(GRID), *val.shape[1:])) for s, val in env.items()}
+            point[v] = GRID.reshape(-1, 1, 1)
+            try:
+                gv = np.broadcast_to(evaluate(g, point, len(GRID)), (len(GRID), 1, 1))[:, 0, 0]
+            except Exception:  # not evaluable: no breakpoints from it
+                return out
+            sgn = np.sign(gv)
+            idx = np.flatnonzero(np.isfinite(gv[:-1]) & np.isfinite(gv[1:]) & (sgn[:-1] * sgn[1:] < 0))
+            exact = GRID[gv == 0]
+            if len(idx):
+                lo, hi, glo = GRID[idx].copy(), GRID[idx + 1].copy(), gv[idx].copy()
+                for _ in range(BISECTIONS):
+                    mid = (lo + hi) / 2
+                    point_mid = {s: np.broadcast_to(val[b], (len(mid), *val.shape[1:]))
+                                 for s, val in env.items()}
+                    point_mid[v] = mid.reshape(-1, 1, 1)
+                    gm = np.broadcast_to(evaluate(g, point_mid, len(mid)), (len(mid), 1, 1))[:, 0, 0]
+                    left = np.sign(gm) == np.sign(glo)
+                    lo, glo = np.where(left, mid, lo), np.where(left, gm, glo)
+                    hi = np.where(left, hi, mid)
+                exact = np.concatenate([exact, (lo + hi) / 2])
+            out.append((b, exact))
+    return out
 
 
 def _scalar_values(rng, k: int, positive: bool) -> np.ndarray:
@@ -156,28 +210,22 @@ def _breakpoint_block(env: dict, kinks, k: int) -> dict | None:
     scalars = [s for s in env if isinstance(s, sp.Symbol)]
     pieces = []
     count = 0
+    bases = np.arange(min(BASES_PER_ROOT, k))
     for g in kinks:
         for v in sorted(g.free_symbols & set(scalars), key=str):
-            for root in _roots(g, v):
-                others = sorted(root.free_symbols, key=str)
-                if any(o not in env for o in others):
-                    continue
-                bases = np.arange(min(BASES_PER_ROOT, k))
-                try:
-                    with np.errstate(all="ignore"):
-                        values = np.broadcast_to(
-                            evaluate(root, {o: env[o][bases] for o in others}, len(bases)),
-                            (len(bases), 1, 1))[:, 0, 0].astype(float)
-                except Exception:  # a root that numpy cannot evaluate is skipped
-                    continue
-                for b, r in zip(bases, values):
+            try:
+                found = _roots_at(g, v, env, bases)
+            except Exception:  # a kink we cannot locate: the scales have to do
+                continue
+            for b, roots in found:
+                for r in roots[:16]:
                     if not np.isfinite(r):
                         continue
                     d = np.array(OFFSETS) * (1.0 + abs(r))
                     pieces.append((b, v, np.concatenate([r - d, r + d, [r]])))
                     count += 2 * len(OFFSETS) + 1
-                if count >= MAX_ROOT_POINTS:
-                    break
+            if count >= MAX_ROOT_POINTS:
+                break
     if not pieces:
         return None
     # midpoints of neighbouring roots of the same variable at the same base point
