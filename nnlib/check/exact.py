@@ -110,16 +110,19 @@ def _point(env: dict, i: int) -> dict:
     return out
 
 
-def nonzero_at_points(diff, env: dict, order) -> bool | None:
-    """True if the exact ``diff`` is certainly nonzero at one of the points ``order[:3]``.
+def nonzero_at_points(diff, env: dict, order, limit: int = HP_POINTS,
+                      all_zero: bool = False) -> bool | None:
+    """True if the exact ``diff`` is certainly nonzero at one of the points ``order[:limit]``.
 
     ``order`` lists point indices, most suspicious first. False when every point checked
-    gives an exact zero; None when nothing could be decided (time, undefined values).
+    gives an exact zero (with ``all_zero``: only if *every* point is an exact zero); None
+    when nothing could be decided (time, undefined values).
     """
     seen_zero = False
+    unsure = False
     try:
         with time_budget(HP_BUDGET):
-            for i in list(order)[:HP_POINTS]:
+            for i in list(order)[:limit]:
                 at = diff.xreplace(_point(env, int(i)))
                 if is_matrix(at):
                     at = sp.ImmutableMatrix(at.doit()) if not isinstance(at, sp.MatrixBase) else at
@@ -131,9 +134,13 @@ def nonzero_at_points(diff, env: dict, order) -> bool | None:
                     return True
                 if all(v is False for v in verdicts):
                     seen_zero = True
+                else:
+                    unsure = True
     except BudgetExceeded:
         return None
     except Exception:
+        return None
+    if all_zero and unsure:
         return None
     return False if seen_zero else None
 
