@@ -22,6 +22,11 @@ _EVAL_ERRORS = (NotImplementedError, TypeError, ValueError, ArithmeticError)
 NOT_ATTEMPTED = "Not attempted yet: replace ... with your answer."
 TINY = ("Your answer differs from the expected one by a tiny amount (a tiny constant or a "
         "term that is almost zero): it is not equivalent.")
+WRONG_NUMBER = "Your number is not the expected value: recheck your computation step by step."
+WRONG_MATRIX = ("Your matrix is not the expected one: recheck how each entry is computed, "
+                "step by step.")
+WRONG_DIGITS = ("Your decimal is not right to its last digit: compute the value more "
+                "precisely and round it (do not guess the last digits).")
 FOREIGN = ("Your answer is an object of a type defined in your own code ({name}); write "
            "it as text (a string) instead.")
 UNFINISHED = ("Your answer still contains a derivative (d/dw ...): carry out the "
@@ -377,7 +382,7 @@ def judge(student, expected, q: Question, rtol: float, inexact: bool, seed: int 
     student, expected = _one_by_one_as_scalar(student, expected)
     s_shape, e_shape = shape_of(student), shape_of(expected)
     if s_shape != e_shape and (is_matrix(student) or is_matrix(expected)):
-        if s_shape == e_shape[::-1]:
+        if s_shape == e_shape[::-1] and q.symbols:   # numbers: the shape alone is said
             try:
                 comp = compare(student.T, expected, q.symbols.values(), rtol, inexact, seed)
             except _EVAL_ERRORS:
@@ -396,12 +401,18 @@ def judge(student, expected, q: Question, rtol: float, inexact: bool, seed: int 
     if comp.equal:
         note = " (equal within the tolerance)" if inexact and comp.method == "numeric" else ""
         return Verdict(True, None, "Correct." + note, {"method": comp.method})
+    numeric = not q.symbols
     if comp.method == "tiny":
-        return Verdict(False, "other", TINY, {"method": comp.method})
+        return Verdict(False, "other", WRONG_DIGITS if numeric and inexact else TINY,
+                       {"method": comp.method})
     if comp.method == "imprecise":
         return Verdict(False, "other", imprecise_feedback(digits),
                        {"method": comp.method, "imprecise": True})
     diagnosis, feedback = diagnose(student, expected, comp.student, comp.expected,
                                    comp.env, max(rtol, 1e-9))
+    if numeric and diagnosis not in ("shape", "non-finite"):
+        # a number (or a matrix of numbers): "wrong sign", "off by a factor" or "the
+        # transpose" would hand over the answer, and loss constants are beside the point
+        feedback = WRONG_MATRIX if is_matrix(expected) else WRONG_NUMBER
     return Verdict(False, diagnosis, feedback, {"method": comp.method})
 

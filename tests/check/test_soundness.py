@@ -173,3 +173,35 @@ def test_python_syntax_error_text_is_never_shown(answer):
     assert not v
     for python_word in ("invalid syntax", "Perhaps", "EOF", "unexpected", "was never closed"):
         assert python_word not in v.feedback, v.feedback
+
+
+# ----------------------------------------------------------------- feedback on numbers
+
+@pytest.mark.parametrize("answer, expected", [
+    ("1/4", "-1/4"),            # 2.4: the sign alone would hand over the number
+    ("-1/2", "-1/4"),
+    ("41", "41/2"),             # 6.2: "off by a factor" would too
+    ("0.0265922266831606", "0.0132961133415803"),   # 9.3
+    ("32", "16"),               # a count: no advice about loss constants
+])
+def test_number_feedback_names_no_sign_or_factor(answer, expected):
+    v = check(answer, expected)
+    assert not v
+    for word in ("sign", "factor", "1/2", "loss", "2/m", "transpose"):
+        assert word not in v.feedback, v.feedback
+
+
+def test_matrix_of_numbers_feedback_hands_nothing_over():
+    expected = "[[0, 0, 0], [-8, -71/2, -125/2]]"        # 6.3
+    for answer in ("[[0, 0, 0], [8, 71/2, 125/2]]", "[[0, 0, 0], [-16, -71, -125]]",
+                   "[[0, -8], [0, -71/2], [0, -125/2]]"):
+        v = check(answer, expected)
+        assert not v
+        for word in ("sign", "factor", "transpose", "1/2"):
+            assert word not in v.feedback, (answer, v.feedback)
+
+
+def test_wrong_last_digits_and_coarse_decimals_are_told_apart():
+    wrong = check("1.7165", "2 - cos(5)", digits=4)
+    coarse = check("1.72", "2 - cos(5)", digits=4)
+    assert "last digit" in wrong.feedback and "Not precise enough" in coarse.feedback
