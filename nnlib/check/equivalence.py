@@ -120,8 +120,13 @@ def _reduce_steps(diff, enforced: bool):
     return steps
 
 
-def symbolic_zero(diff, budget: float = SYMBOLIC_BUDGET) -> bool | None:
-    """True if ``diff`` reduces to 0, False if to a nonzero number, None if unknown."""
+def symbolic_zero(diff, budget: float = SYMBOLIC_BUDGET, probe=None) -> bool | None:
+    """True if ``diff`` reduces to 0, False if to a nonzero number, None if unknown.
+
+    ``probe(r)``, if given, is asked after the first (cheap) step with the reduced
+    difference ``r``; returning True there means "certainly nonzero" (False is returned
+    without the costlier steps).
+    """
     if not is_matrix(diff) and diff == 0:
         return True
     try:
@@ -130,7 +135,7 @@ def symbolic_zero(diff, budget: float = SYMBOLIC_BUDGET) -> bool | None:
                 return _matrix_zero(diff, enforced)
             if not enforced and risky(diff):
                 return None
-            for step in _reduce_steps(diff, enforced):
+            for i, step in enumerate(_reduce_steps(diff, enforced)):
                 r = step(diff)
                 if r == 0:
                     return True
@@ -140,6 +145,8 @@ def symbolic_zero(diff, budget: float = SYMBOLIC_BUDGET) -> bool | None:
                     nonzero = constant_nonzero(r)
                     if nonzero is not None:
                         return not nonzero
+                if i == 0 and probe is not None and probe(r) is True:
+                    return False
     except BudgetExceeded:
         return None
     except Exception:  # SymPy failures on odd input: inconclusive, numeric decides
@@ -213,7 +220,9 @@ def compare(student, expected, symbols, rtol: float = 1e-9, inexact: bool = Fals
         num = True
     if num is False and not constant and not (len(sv) and np.all(close(sv, ev, 1e-6))):
         return Comparison(False, "numeric", sv, ev, env)
-    sym = symbolic_zero(diff)
+    order = _suspicious_order(sv, ev) if len(sv) else []
+    probe = (lambda r: nonzero_at_points(r, env, order, limit=1)) if num and len(sv) else None
+    sym = symbolic_zero(diff, probe=probe)
     if sym is True:
         return Comparison(True, "symbolic+numeric" if num else "symbolic", sv, ev, env)
     if sym is False:
@@ -245,6 +254,20 @@ def _ordinary(env: dict, n: int) -> np.ndarray:
     return ok
 
 
+def _term_scale(diff, env: dict, n: int) -> np.ndarray:
+    """Per point, the largest magnitude among the terms of ``diff`` (what can cancel)."""
+    terms = diff.args if isinstance(diff, (sp.Add, sp.MatAdd)) else (diff,)
+    scale = np.zeros(n)
+    with np.errstate(all="ignore"):
+        for t in terms:
+            try:
+                v = np.broadcast_to(evaluate(t, env, n), (n, *shape_of(t)))
+            except (NotImplementedError, TypeError, ValueError, ArithmeticError):
+                return np.full(n, np.inf)
+            scale = np.fmax(scale, np.max(np.abs(v), axis=(-2, -1)))
+    return scale
+
+
 def _only_rounding(diff, sv, ev, env, rtol) -> bool:
     """True if the points where float64 disagrees are exact zeros of ``diff``.
 
@@ -258,6 +281,8 @@ def _only_rounding(diff, sv, ev, env, rtol) -> bool:
     bad = ~close(sv, ev, rtol)
     if not bad.any() or (bad & _ordinary(env, len(sv))).any():
         return False
+    if np.any(np.max(np.abs(sv - ev), axis=(-2, -1))[bad] > 1e-6 * _term_scale(diff, env, len(sv))[bad]):
+        return False   # too large for rounding, even relative to the terms that cancel
     order = [i for i in _suspicious_order(sv, ev) if bad[i]]
     rest = [i for i in np.flatnonzero(bad) if i not in order[:3]]
     picks = order[:3] + rest[:: max(1, len(rest) // 2)][:2]
@@ -273,8 +298,6 @@ def _compare_inexact(student, expected, num, sv, ev, env, model, author_inexact)
             return Comparison(True, "numeric", sv, ev, env)
         sym = symbolic_zero(student - expected) if np.all(close(sv, ev, 1e-6)) else None
         return Comparison(sym is True, "symbolic" if sym else "numeric", sv, ev, env)
-    if symbolic_zero(student - expected) is True:    # 0.5*x for x/2: exactly right
-        return Comparison(True, "symbolic", sv, ev, env)
     try:
         fits = literal_fit(model, expected, env, len(sv))
     except (NotImplementedError, TypeError, ValueError, ArithmeticError, np.linalg.LinAlgError):
@@ -283,4 +306,11 @@ def _compare_inexact(student, expected, num, sv, ev, env, model, author_inexact)
         return Comparison(True, "numeric", sv, ev, env)
     if fits and np.all(close(sv, ev, 0.05)):
         return Comparison(False, "imprecise", sv, ev, env)
+    if num or np.all(close(sv, ev, 1e-6)):
+        # float noise can defeat the fit where terms cancel: exactly equal is still equal
+        diff = student - expected
+        order = _suspicious_order(sv, ev)
+        probe = lambda r: nonzero_at_points(r, env, order, limit=1)  # noqa: E731
+        if symbolic_zero(diff, probe=probe) is True:
+            return Comparison(True, "symbolic", sv, ev, env)
     return Comparison(False, "tiny" if num else "numeric", sv, ev, env)
