@@ -17,7 +17,7 @@ Two expressions can agree at every point of a narrow sample and still differ: a 
 * **Breakpoints.** The arguments of ``Abs``, ``sign``, ``Heaviside``, ``Max``/``Min``
   (differences of their arguments) and ``Piecewise`` conditions of *both* expressions
   are solved for each variable with the others at a few base points (``numpy.roots``
-  for polynomials, else a sign-change scan of [-1e4, 1e4] refined by bisection); each
+  for polynomials, else a sign-change scan of [-1e12, 1e12] refined by bisection); each
   root is sampled on both sides at distances from 1e-7 to 0.5 (relative), and between
   neighbouring roots.
 
@@ -84,7 +84,7 @@ def exponent_symbols(*exprs) -> list:
     return sorted(found, key=str)
 
 
-GRID = np.concatenate([-np.logspace(4, -4, 1200), [0.0], np.logspace(-4, 4, 1200)])
+GRID = np.concatenate([-np.logspace(12, -6, 2400), [0.0], np.logspace(-6, 12, 2400)])
 BISECTIONS = 60
 
 
@@ -107,7 +107,7 @@ def _roots_at(g, v, env: dict, bases: np.ndarray) -> list:
     """Real roots in ``v`` of ``g`` with the other symbols at each base point.
 
     A polynomial in ``v`` is solved with ``numpy.roots``; anything else is scanned on a
-    grid from -1e4 to 1e4 (log-spaced) for sign changes, each refined by bisection.
+    grid from -1e12 to 1e12 (log-spaced) for sign changes, each refined by bisection.
     Returns ``[(base index, array of roots)]``.
     """
     out = []
