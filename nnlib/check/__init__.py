@@ -2,10 +2,15 @@
 
 Public API
 ----------
-check(answer, expected, variables=None, shapes=None, rtol=1e-9, seed=0) -> Verdict
-    One formula, matrix formula or number.
-check_steps(steps, expected=None, variables=None, shapes=None, subs=None, ...) -> StepsVerdict
-    A derivation, each step checked against the one before it.
+check(answer, expected, variables=None, shapes=None, rtol=1e-9, seed=0, digits=None) -> Verdict
+    One formula, matrix formula or number. Equal means equal on the real domain where
+    both sides are defined; exact answers must be exactly equal, decimals right to
+    their last digit and within ``rtol`` (or ``digits`` significant digits). ``seed``
+    chooses the evaluation points (a grader passes its own).
+check_steps(steps, expected=None, variables=None, shapes=None, subs=None, ...,
+            start=None, min_steps=None, plain_steps=None) -> StepsVerdict
+    A derivation, each step checked against the one before it (the first against
+    ``start``), at most 50 steps.
 check_values(actual, expected, rtol=1e-9, atol=1e-12) -> Verdict
     Arrays (or tuples of arrays) computed by code.
 
