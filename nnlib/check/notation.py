@@ -73,7 +73,7 @@ _FUNCTION_SUPERSCRIPT = re.compile(r"\b(" + "|".join(sorted(FUNCTIONS, key=len, 
 _COMBINING_HAT = re.compile("([A-Za-z])\u0302")
 _BARE_ARGUMENT = re.compile(r"\b(" + "|".join(sorted(
     (f for f in FUNCTIONS if f.isalpha() and f[0].islower() and f not in ("diff", "matrix")),
-    key=len, reverse=True)) + r")[ \t]+((?:\d+(?:\.\d*)?|[A-Za-z][A-Za-z0-9_]*)(?:\s*\^\s*\d+)?)(?![\w(])")
+    key=len, reverse=True)) + r")(\s*\^\s*\d+)?[ \t]+((?:\d+(?:\.\d*)?|[A-Za-z][A-Za-z0-9_]*)(?:\s*\^\s*\d+)?)(?![\w(])")
 
 
 def _unicode_scripts(text: str) -> str:
@@ -89,7 +89,8 @@ def _unicode_scripts(text: str) -> str:
 
 
 def _bare_arguments(text: str) -> str:
-    """``cos x`` -> ``cos(x)``, ``ln x1`` -> ``ln(x1)``, ``sin x^2`` -> ``sin(x^2)``.
+    """``cos x`` -> ``cos(x)``, ``ln x1`` -> ``ln(x1)``, ``sin x^2`` -> ``sin(x^2)``,
+    ``tanh^2 z`` -> ``tanh^2(z)``.
 
     Only a function name followed by a space and a single name or number (with an
     optional whole-number power) is rewritten; anything longer needs brackets.
@@ -97,8 +98,8 @@ def _bare_arguments(text: str) -> str:
     prev = None
     while prev != text:
         prev, text = text, _BARE_ARGUMENT.sub(
-            lambda m: m.group(1) + "(" + m.group(2) + ")"
-            if m.group(2) not in FUNCTIONS else m.group(), text)
+            lambda m: m.group(1) + (m.group(2) or "") + "(" + m.group(3) + ")"
+            if m.group(3) not in FUNCTIONS else m.group(), text)
     return text
 
 

@@ -92,6 +92,7 @@ def _rewrite_unicode(text: str) -> str:
 
 
 def _rewrite_notation(text: str) -> str:
+    text = re.sub(r"\^\s*\{?\s*\.T\s*\}?", ".T", text)     # W^⊤, W^{ᵀ} (unicode already .T)
     text = re.sub(r"\^\s*\{\s*T\s*\}", ".T", text)
     text = re.sub(r"\^\s*T(?![A-Za-z0-9_])", ".T", text)
     text = text.replace("{", "(").replace("}", ")").replace("^", "**")

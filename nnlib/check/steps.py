@@ -184,7 +184,10 @@ ONE_STRING = ("This question asks for a derivation: a list of steps, one string 
 def _failed(verdicts, i, final, start: bool = False) -> StepsVerdict:
     v = verdicts[i]
     if start and v.diagnosis not in ("unparsable", "unsafe"):
-        where = "Step 1 is not the expression the question starts from"
+        return StepsVerdict(verdicts, i, final, False, v.diagnosis,
+                            "Step 1 is not the expression the question starts from: begin with "
+                            "it as the question states it (derivative notation such as "
+                            "d/dw (...) is fine), then derive step by step.")
     else:
         where = f"Step {i + 1}" + ("" if i == 0 or v.diagnosis in ("unparsable", "unsafe")
                                    else f" does not follow from step {i}")

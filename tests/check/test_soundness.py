@@ -205,3 +205,27 @@ def test_wrong_last_digits_and_coarse_decimals_are_told_apart():
     wrong = check("1.7165", "2 - cos(5)", digits=4)
     coarse = check("1.72", "2 - cos(5)", digits=4)
     assert "last digit" in wrong.feedback and "Not precise enough" in coarse.feedback
+
+
+@pytest.mark.parametrize("answer, expected, variables, shapes", [
+    ("1 - tanh^2 z", "1 - tanh(z)^2", "z", None),
+    ("1 - tanh² z", "1 - tanh(z)^2", "z", None),
+    ("X W^⊤", "X @ W.T", None, LAYER),
+    ("X W^ᵀ", "X @ W.T", None, LAYER),
+    ("2/(nin + nout)", "2/(n_in + n_out)", "n_in n_out", None),
+    ("2(Ŷ − Y)/(mk)", "2*(Y_hat - Y)/(m*k)", "m k", {"Y_hat": (4, 3), "Y": (4, 3)}),
+    ("(1/x₁ + x₂) dx₁ + (x₁ − cos x₂) dx₂", "(1/x1 + x2)*dx1 + (x1 - cos(x2))*dx2",
+     "x1 x2 dx1 dx2", None),
+    (r"dY \odot \sigma(Z) \odot (1-\sigma(Z))", "hadamard(dY, hadamard(sigma(Z), 1 - sigma(Z)))",
+     None, {"Z": (5, 3), "dY": (5, 3)}),
+    ("s ⊙ (W' d)", "hadamard(s, W.T @ d)", None, {"s": (3, 1), "W": (4, 3), "d": (4, 1)}),
+    ("d a'", "d @ a.T", None, {"d": (4, 1), "a": (3, 1)}),
+])
+def test_more_notation_students_type(answer, expected, variables, shapes):
+    v = check(answer, expected, variables=variables, shapes=shapes)
+    assert v, (answer, v)
+
+
+def test_prime_stays_a_derivative_for_scalars():
+    v = check("f'(x)", "x", variables="x")
+    assert not v and "Primes" in v.feedback
