@@ -361,7 +361,7 @@ def safe_judge(student, expected, q: Question, rtol: float, inexact: bool, seed:
     except Exception as exc:  # a checker bug must not crash a notebook: report it
         return Verdict(False, "other", "Your answer could not be checked automatically; "
                                        "please ask your instructor.",
-                       {"error": f"{type(exc).__name__}: {exc}"})
+                       {"evaluation_error": f"{type(exc).__name__}: {exc}"})
 
 
 def _one_by_one_as_scalar(a, b):
@@ -397,7 +397,9 @@ def judge(student, expected, q: Question, rtol: float, inexact: bool, seed: int 
         comp = compare(student, expected, q.symbols.values(), rtol, inexact, seed,
                        model=model, author_inexact=author_inexact)
     except _EVAL_ERRORS as exc:
-        return Verdict(False, "other", f"Your answer could not be evaluated ({exc}).")
+        return Verdict(False, "other", "Your answer could not be evaluated at the test points "
+                                       "(a function or operation there is not defined).",
+                       {"evaluation_error": f"{type(exc).__name__}: {exc}"})
     if comp.equal:
         note = " (equal within the tolerance)" if inexact and comp.method == "numeric" else ""
         return Verdict(True, None, "Correct." + note, {"method": comp.method})
