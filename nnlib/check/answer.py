@@ -361,7 +361,7 @@ def safe_judge(student, expected, q: Question, rtol: float, inexact: bool, seed:
     except Exception as exc:  # a checker bug must not crash a notebook: report it
         return Verdict(False, "other", "Your answer could not be checked automatically; "
                                        "please ask your instructor.",
-                       {"evaluation_error": f"{type(exc).__name__}: {exc}"})
+                       {"error": f"{type(exc).__name__}: {exc}"})
 
 
 def _one_by_one_as_scalar(a, b):
