@@ -14,6 +14,9 @@ Two expressions can agree at every point of a narrow sample and still differ: a 
   2, 1/2, 3, -1, 1/3, 3/2 in every pairing with the other exponent variables, while the
   bases take both signs, so identities that hold only for positive bases are tested
   where they fail.
+* **Matrix breakpoints.** Kinks of matrix entries (``relu(|X W^T| - 100)``,
+  ``Heaviside(sum(M) - 50)``) are located along rays ``s * (base matrices)``, ``s`` from
+  -1e8 to 1e8, and sampled on both sides.
 * **Breakpoints.** The arguments of ``Abs``, ``sign``, ``Heaviside``, ``Max``/``Min``
   (differences of their arguments) and ``Piecewise`` conditions of *both* expressions
   are solved for each variable with the others at a few base points (``numpy.roots``
@@ -32,6 +35,8 @@ import itertools
 
 import numpy as np
 import sympy as sp
+
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from .build import is_matrix
 from .numeric import evaluate
@@ -245,6 +250,129 @@ def _breakpoint_block(env: dict, kinks, k: int) -> dict | None:
     return {s: np.concatenate(parts) for s, parts in block.items()}
 
 
+RAY = np.concatenate([-np.logspace(8, -4, 400), np.logspace(-4, 8, 400)])
+RAY_BISECTIONS = 50
+MAX_RAY_POINTS = 240
+
+
+def _matrix_probes(*exprs) -> list:
+    """Kinks that depend on matrix entries, each as a function ``env, n -> (n, m)`` values.
+
+    A scalar kink argument with matrices in it (``sum(M) - 50``) is evaluated as is; an
+    elementwise function (``relu(abs(X W^T) - 100)``) gives its inner matrix's entries
+    pushed through the kink arguments of its body.
+    """
+    probes = []
+    for expr in exprs:
+        for node in sp.preorder_traversal(expr):
+            if isinstance(node, ElementwiseApplyFunction):
+                lam = node.function
+                t = lam.variables[0]
+                roots = [r for h in _raw_kinks(lam.expr) if h.free_symbols == {t}
+                         for r in _scalar_roots(h, t)]
+                if roots:
+                    probes.append(_entrywise_probe(node.expr, np.unique(roots)[:16]))
+            elif isinstance(node, (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min)) and not is_matrix(node):
+                for g in _raw_kinks(node, deep=False):
+                    if not g.free_symbols or any(isinstance(x, sp.Dummy) for x in g.free_symbols):
+                        continue
+                    if g.atoms(sp.MatrixSymbol):
+                        probes.append(_scalar_probe(g))
+    return probes
+
+
+def _raw_kinks(expr, deep: bool = True) -> list:
+    out = []
+    nodes = sp.preorder_traversal(expr) if deep else [expr]
+    for node in nodes:
+        if isinstance(node, (sp.Abs, sp.sign, sp.Heaviside)):
+            out.append(node.args[0])
+        elif isinstance(node, (sp.Max, sp.Min)):
+            out += [a - b for a, b in itertools.combinations(node.args, 2)]
+    return [g for g in out if not is_matrix(g)]
+
+
+def _scalar_probe(g):
+    def probe(env, n):
+        return np.broadcast_to(evaluate(g, env, n), (n, 1, 1)).reshape(n, 1)
+    return probe
+
+
+def _scalar_roots(h, t) -> np.ndarray:
+    """Real roots of ``h(t) = 0`` for a function of one dummy ``t``."""
+    found = _roots_at(h, t, {}, np.arange(1))
+    return np.concatenate([r for _, r in found]) if found else np.array([])
+
+
+def _entrywise_probe(inner, roots: np.ndarray):
+    """Entries of ``inner`` minus each breakpoint value: a sign change = an entry crosses it."""
+    def probe(env, n):
+        m = np.broadcast_to(evaluate(inner, env, n), (n, *[int(d) for d in inner.shape]))
+        flat = m.reshape(n, -1)
+        return (flat[:, :, None] - roots[None, None, :]).reshape(n, -1)
+    return probe
+
+
+def _ray_block(env: dict, probes, k: int) -> dict | None:
+    """Points where a matrix kink changes sign along rays ``s * (base matrices)``.
+
+    For each of the first base points, all matrices together, and each matrix alone, are
+    scaled by ``s`` from -1e8 to 1e8 (the rest kept); sign changes of each probe entry
+    are refined by bisection on ``s``, and the points at ``s (1 +- offset)`` are added.
+    """
+    mats = [s for s in env if isinstance(s, sp.MatrixSymbol)]
+    if not mats:
+        return None
+    scales = []
+    rays = [(b, tuple(mats)) for b in range(min(BASES_PER_ROOT, k))]
+    if len(mats) > 1:
+        rays += [(b, (m,)) for b in range(min(BASES_PER_ROOT, k)) for m in mats]
+    for b, moved in rays:
+        def at(svals, b=b, moved=moved):
+            n = len(svals)
+            out = {}
+            for s_, v in env.items():
+                base = v[b]
+                out[s_] = (svals.reshape(-1, 1, 1) * base if s_ in moved
+                           else np.broadcast_to(base, (n, *base.shape)))
+            return out
+        for probe in probes:
+            try:
+                with np.errstate(all="ignore"):
+                    vals = probe(at(RAY), len(RAY))
+            except Exception:  # not evaluable along the ray: nothing to add
+                continue
+            sgn = np.sign(vals)
+            change = (sgn[:-1] * sgn[1:] < 0) & np.isfinite(vals[:-1]) & np.isfinite(vals[1:])
+            rows, cols = np.nonzero(change)
+            if not len(rows):
+                continue
+            lo, hi = RAY[rows].copy(), RAY[rows + 1].copy()
+            glo = vals[rows, cols]
+            for _ in range(RAY_BISECTIONS):
+                mid = (lo + hi) / 2
+                with np.errstate(all="ignore"):
+                    gm = probe(at(mid), len(mid))[np.arange(len(mid)), cols]
+                left = np.sign(gm) == np.sign(glo)
+                lo, glo = np.where(left, mid, lo), np.where(left, gm, glo)
+                hi = np.where(left, hi, mid)
+            roots = np.unique((lo + hi) / 2)[:40]
+            for r in roots:
+                d = np.array(OFFSETS) * abs(r)
+                scales.append((b, moved, np.concatenate([r - d, r + d, [r]])))
+        if sum(len(v) for _, _, v in scales) >= MAX_RAY_POINTS:
+            break
+    if not scales:
+        return None
+    block = {s_: [] for s_ in env}
+    for b, moved, svals in scales:
+        for s_, v in env.items():
+            base = v[b]
+            block[s_].append(svals.reshape(-1, 1, 1) * base if s_ in moved
+                             else np.broadcast_to(base, (len(svals), *base.shape)).copy())
+    return {s_: np.concatenate(parts) for s_, parts in block.items()}
+
+
 def sample_env(symbols, k: int, seed: int, positive: bool = False, exprs=()) -> dict:
     """Evaluation points for ``symbols``: ``{symbol: array (n, r, c)}`` with ``n >= k``.
 
@@ -277,6 +405,11 @@ def sample_env(symbols, k: int, seed: int, positive: bool = False, exprs=()) -> 
     kinks = kink_arguments(*exprs) if scalars else []
     if kinks:
         block = _breakpoint_block(env, kinks, k)
+        if block is not None:
+            env = {s: np.concatenate([env[s], block[s]]) for s in env}
+    probes = _matrix_probes(*exprs) if len(scalars) < len(symbols) else []
+    if probes:
+        block = _ray_block(env, probes, k)
         if block is not None:
             env = {s: np.concatenate([env[s], block[s]]) for s in env}
     return env

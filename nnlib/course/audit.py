@@ -7,7 +7,8 @@ answer ``E`` (a SymPy object, as the checker builds it):
   each factor dropped, the whole doubled and halved; each transpose removed and each
   square matrix transposed; two variables (or two matrices of one shape) swapped; kinks
   shifted; terms that vanish for small values added (``relu(|v| - 2)``,
-  ``relu(|v| - 100)``, ``relu(|E| - 100)`` entrywise); a Heaviside splice wrong for
+  ``relu(|v| - 100)``, ``relu(|E| - 100)`` and ``relu(|E| - 1e5)`` entrywise, an entrywise
+  bump ``relu(1 - 1000 (E - 5)^2)``); a Heaviside splice wrong for
   ``v < -2``; a bump ``relu(1 - 1000 (v - 5)^2)`` that is nonzero only for
   ``|v - 5| < 0.032``; tiny constants (``+ 1e-10``, ``+ exp(-1000)``, ``+ v exp(-60)``).
   For numbers: ``-N``, ``2N``, ``N/2``, ``N + 1``, ``N + 1e-10``, a decimal wrong in its
@@ -47,6 +48,12 @@ from .bank import Question, load_bank
 WITNESS_SCALARS = (0.7, -1.3, 2.5, -3.0, 5.0, 4.99, 5.01, 20.0, -20.0, 150.0, -150.0, 0.05)
 WITNESS_MATRIX_SCALES = (1.0, 30.0, 0.1)
 TINY = "tiny"
+#: Families wrong without a witness search: a nonzero exact constant or factor (tiny); a
+#: decimal off in its last digit or one digit short; a nonnegative entrywise term that is
+#: positive where an entry of the (non-constant) expected matrix passes 1e5 or is near 5,
+#: values the entries take when the matrices are scaled (too far for the witness points).
+WRONG_BY_CONSTRUCTION = {TINY, "wrong last digit", "one digit too few",
+                         "entrywise kink term (|E| > 1e5)", "entrywise narrow bump at 5"}
 
 
 @dataclass
@@ -181,6 +188,9 @@ def _text_mutants(text: str, matrix: bool) -> list[tuple[str, str]]:
     if matrix:
         out.append(("entrywise kink term (|E| > 100)", f"{text} + relu(abs({text}) - 100)"))
         out.append(("entrywise kink term (|E| > 30)", f"{text} + relu(abs({text}) - 30)"))
+        out.append(("entrywise kink term (|E| > 1e5)", f"{text} + relu(abs({text}) - 100000)"))
+        out.append(("entrywise narrow bump at 5",
+                    f"{text} + relu(1 - 1000*hadamard({text} - 5, {text} - 5))"))
     return out
 
 
@@ -208,7 +218,8 @@ def _number_mutants(q: Question, value) -> list[tuple[str, Any]]:
 
 def _is_wrong(family: str, mutant, e, symbols: dict, rng) -> bool:
     """The mutant differs from ``e`` somewhere (a witness point), or by construction."""
-    if family == TINY or family in ("wrong last digit", "one digit too few"):
+    if family in WRONG_BY_CONSTRUCTION and (not family.startswith("entrywise")
+                                           or getattr(e, "free_symbols", None)):
         return True
     if isinstance(mutant, str):
         try:

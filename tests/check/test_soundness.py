@@ -22,6 +22,11 @@ LAYER = {"X": (5, 3), "W": (4, 3)}
     ("b + w*a + relu(abs(a) - 5)", "b + w*a", "a b w", None),
     # entries of X W^T reach |.| > 100 at scale 10: the relu term is then nonzero
     ("X @ W.T + relu(abs(X @ W.T) - 100)", "X @ W.T", None, LAYER),
+    ("X @ W.T + relu(abs(X @ W.T) - 100000)", "X @ W.T", None, LAYER),
+    # an entrywise bump: nonzero only where an entry of X W^T is within 0.032 of 5
+    ("X @ W.T + relu(1 - 1000*hadamard(X @ W.T - 5, X @ W.T - 5))", "X @ W.T", None, LAYER),
+    # the sum of the entries of X passes 5000 only far out
+    ("X @ W.T + Heaviside(sum(X) - 5000)*ones(5, 4)", "X @ W.T", None, LAYER),
     # a Heaviside splice, wrong only for z < -2 (z = -3: 5 instead of 0)
     (f"{SIG}*Heaviside(z + 2) + ({SIG} + 5)*Heaviside(-z - 2)", SIG, "z", None),
     # a narrow bump: nonzero only for |z - 5| < 0.0316 (z = 5 adds 1)
