@@ -103,8 +103,8 @@ class Question:
         """A Verdict refusing a student's answer that was not typed, else None.
 
         A derivation or formula question asks the student to do the derivation: a SymPy
-        object (e.g. from ``sympy.diff``) is refused unless ``allow_sympy``; a number
-        question takes SymPy numbers. Objects of user-defined types (subclasses of
+        formula (e.g. from ``sympy.diff``) is refused unless ``allow_sympy``; SymPy numbers
+        and matrices of numbers are numbers like any other. Objects of user-defined types (subclasses of
         ``str``, SymPy or numpy classes) are always refused, and a plain string where a
         list of steps is expected gets a message saying so.
         """
@@ -120,7 +120,7 @@ class Question:
         items = value if isinstance(value, (list, tuple)) and self.kind == "steps" else [value]
         if not self.allow_sympy and self.kind in ("expr", "matrix", "steps"):
             import sympy as sp
-            if any(isinstance(v, (sp.Basic, sp.MatrixBase)) for v in items):
+            if any(isinstance(v, (sp.Basic, sp.MatrixBase)) and v.free_symbols for v in items):
                 return checker.Verdict(False, "unparsable", "This exercise asks for the "
                                        "derivation itself: type your result as a string "
                                        "(not a SymPy object, e.g. from sympy.diff).")
