@@ -234,3 +234,10 @@ def test_more_notation_students_type(answer, expected, variables, shapes):
 def test_prime_stays_a_derivative_for_scalars():
     v = check("f'(x)", "x", variables="x")
     assert not v and "Primes" in v.feedback
+
+
+def test_piecewise_objects_are_evaluated_and_their_breakpoints_sampled():
+    z = sp.Symbol("z", real=True)
+    assert check(sp.Piecewise((z, z > 0), (0, True)), "relu(z)", variables="z")
+    # wrong only for z >= 1000: the breakpoint is found and sampled on both sides
+    assert not check(sp.Piecewise((z, z < 1000), (z + 1, True)), "z", variables="z")
