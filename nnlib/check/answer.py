@@ -232,7 +232,7 @@ def literal_model(value, symbols: dict) -> LiteralModel | None:
     try:
         if isinstance(value, str):
             built = build(value, symbols, literal_symbols=True)
-            return LiteralModel(built.expr, built.literals) if built.literals else None
+            return LiteralModel(built.expr, built.literals, built.units) if built.literals else None
         if isinstance(value, (float, np.floating)):
             return model_from_number(float(value))
         if isinstance(value, sp.Basic):

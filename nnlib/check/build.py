@@ -20,7 +20,7 @@ import numpy as np
 import sympy as sp
 from sympy.matrices.expressions.diagonal import DiagMatrix
 
-from .exact import precision_of
+from .exact import half_unit, precision_of
 from .numeric import evaluate
 from .parse import ParseError, parse
 from .vocabulary import (CONSTANTS, FUNCTIONS, KEYWORD_BACK, KEYWORD_NAMES, MAX_EXPONENT,
@@ -55,6 +55,7 @@ class Built:
     expr: object
     inexact: bool = False
     literals: list | None = None   # (dummy, value, half unit) when built with literal_symbols
+    units: list | None = None      # the written half units of those decimals
 
 
 class _Builder:
@@ -63,6 +64,7 @@ class _Builder:
         self.inexact = False
         self.literal_symbols = literal_symbols
         self.literals: list = []
+        self.units: list = []
 
     # -- helpers -------------------------------------------------------------
     @staticmethod
@@ -84,16 +86,18 @@ class _Builder:
             raise ParseError("unsafe", "A number in your answer is too large to work with.")
         return value
 
-    def number(self, value) -> sp.Expr:
+    def number(self, value, text: str | None = None) -> sp.Expr:
+        """A number literal, exactly as written (``text``) when it is a decimal."""
         if isinstance(value, float):
             self.inexact = True
             if not math.isfinite(value):
                 raise ParseError("unsafe", "A number in your answer is too large.")
-            frac = Fraction(repr(value))
+            frac = Fraction(text) if text else Fraction(repr(value))
             exact = sp.Rational(frac.numerator, frac.denominator)
             if self.literal_symbols:
                 d = sp.Dummy("c")
-                self.literals.append((d, exact, precision_of(value, repr(value))))
+                self.literals.append((d, exact, precision_of(value, text or repr(value))))
+                self.units.append(half_unit(text or repr(value)))
                 return d
             return exact
         return sp.Integer(value)
@@ -107,7 +111,7 @@ class _Builder:
         return self.build(node.body)
 
     def b_Constant(self, node):
-        return self.number(node.value)
+        return self.number(node.value, getattr(node, "decimal_text", None))
 
     def b_Name(self, node):
         name = KEYWORD_BACK.get(node.id, node.id)
@@ -481,4 +485,5 @@ def build(text: str, symbols: dict, literal_symbols: bool = False) -> Built:
         # SymPy refuses e.g. Max or Heaviside of a complex number such as log(-3)
         raise ParseError("other", "Part of your answer is not a real number (for example "
                                   "the log or square root of a negative number).") from None
-    return Built(expr, b.inexact, b.literals if literal_symbols else None)
+    return Built(expr, b.inexact, b.literals if literal_symbols else None,
+                 b.units if literal_symbols else None)

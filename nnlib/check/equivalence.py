@@ -33,7 +33,8 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from .budget import BudgetExceeded, time_budget
 from .build import is_matrix
-from .exact import LiteralModel, constant_nonzero, literal_fit, nonzero_at_points
+from .exact import (LiteralModel, constant_nonzero, literal_fit, literal_fit_exact,
+                    nonzero_at_points)
 from .numeric import evaluate
 from .sampling import env_size, sample_env
 
@@ -303,6 +304,11 @@ def _compare_inexact(student, expected, num, sv, ev, env, model, author_inexact)
     except (NotImplementedError, TypeError, ValueError, ArithmeticError, np.linalg.LinAlgError):
         fits = bool(num)
     if num and fits:
+        # float64 cannot see x + 1e-300 or the 20th digit of 0.10000000000000000001:
+        # the same fit with exact differences decides
+        exact = literal_fit_exact(model, expected, env, _suspicious_order(sv, ev))
+        if exact is False:
+            return Comparison(False, "tiny", sv, ev, env)
         return Comparison(True, "numeric", sv, ev, env)
     if fits and np.all(close(sv, ev, 0.05)):
         return Comparison(False, "imprecise", sv, ev, env)

@@ -46,6 +46,7 @@ class LiteralModel:
 
     expr: object
     literals: list
+    units: list | None = None     # the written half units (no float64 floor), if known
 
     def __bool__(self) -> bool:
         return bool(self.literals)
@@ -55,13 +56,6 @@ def half_unit(text: str) -> float:
     """Half a unit in the last written place of a decimal: ``"1.716"`` -> 0.0005."""
     exponent = Decimal(text).as_tuple().exponent
     return 0.5 * 10.0 ** int(exponent) if isinstance(exponent, int) else np.inf
-
-
-def significant_digits(text: str) -> int:
-    """Significant digits written in a decimal: ``"0.01330"`` -> 4, ``"1e-10"`` -> 1."""
-    digits = Decimal(text).as_tuple().digits
-    stripped = "".join(map(str, digits)).lstrip("0")
-    return max(len(stripped), 1)
 
 
 def precision_of(value: float, text: str | None = None, computed: bool = False) -> float:
@@ -145,6 +139,60 @@ def nonzero_at_points(diff, env: dict, order, limit: int = HP_POINTS,
     return False if seen_zero else None
 
 
+def _column_norms(m: np.ndarray) -> np.ndarray:
+    """Euclidean norms of the columns, without squaring tiny entries to 0 (1e-300)."""
+    peak = np.max(np.abs(m), axis=0, initial=0.0)
+    safe = np.where(peak > 0, peak, 1.0)
+    return np.where(peak > 0, peak * np.linalg.norm(m / safe, axis=0), 0.0)
+
+
+def literal_fit_exact(model: LiteralModel, expected, env: dict, points) -> bool | None:
+    """``literal_fit`` again with exact differences (30 digits) at a few points.
+
+    float64 cannot see a difference of 1e-300 next to 1, nor the 20th digit of
+    ``0.10000000000000000001``; here the difference ``expected - answer`` is evaluated
+    exactly, the decimals take their exact written values and half units, and the same
+    least-squares correction must stay within the half units. None if nothing could be
+    evaluated (matrices, time).
+    """
+    if not model or is_matrix(expected):
+        return None
+    units = model.units or [h for _, _, h in model.literals]
+    values = {d: v for d, v, _ in model.literals}
+    answer = model.expr.xreplace(values)
+    derivatives = [sp.diff(model.expr, d) for d, _, _ in model.literals]
+    rows, target = [], []
+    try:
+        with time_budget(HP_BUDGET):
+            for i in list(points)[:HP_POINTS]:
+                at = _point(env, int(i))
+                t = sp.N((expected - answer).xreplace(at), HP_DIGITS)
+                if not t.is_real:
+                    continue
+                row = [float(sp.N(der.xreplace(at).xreplace(values), 17)) for der in derivatives]
+                rows.append(row)
+                target.append(float(t))
+    except (BudgetExceeded, Exception):
+        return None
+    if not rows:
+        return None
+    jac = np.array(rows) * np.array(units)
+    t = np.array(target)
+    if not (np.all(np.isfinite(jac)) and np.all(np.isfinite(t))):
+        return None
+    if not np.any(t):
+        return True
+    norms = _column_norms(jac)
+    usable = norms > 0
+    u = np.zeros(jac.shape[1])
+    if usable.any():
+        w, *_ = np.linalg.lstsq(jac[:, usable] / norms[usable], t, rcond=None)
+        u[usable] = w / norms[usable]
+    residual = t - jac @ u
+    return bool(np.all(np.abs(residual) <= 1e-6 * np.max(np.abs(t)))
+                and np.all(np.abs(u) <= 1.0 + 1e-9))
+
+
 def literal_fit(model: LiteralModel, expected, env: dict, k: int) -> bool:
     """True if changing each decimal by at most its half unit makes the answer exact.
 
@@ -169,11 +217,17 @@ def literal_fit(model: LiteralModel, expected, env: dict, k: int) -> bool:
         return False
     jac, target = jac[ok], target[ok]
     half = np.array([h for _, _, h in model.literals])
-    # scale columns by the half units so that the box is |u_i| <= 1
+    # scale columns by the half units so that the box is |u_i| <= 1, then to unit norm
+    # (a column of 1e-300s must not underflow to "no freedom at all")
     scaled = jac * half
-    u, *_ = np.linalg.lstsq(scaled, target, rcond=None)
+    norms = _column_norms(scaled)
+    usable = norms > 0
+    u = np.zeros(len(half))
+    if usable.any():
+        w, *_ = np.linalg.lstsq(scaled[:, usable] / norms[usable], target, rcond=None)
+        u[usable] = w / norms[usable]
     residual = target - scaled @ u
-    noise = 1e-9 * (1.0 + np.abs(e.ravel()[ok]))
+    noise = 1e-10 * (np.abs(e.ravel()[ok]) + np.abs(s.ravel()[ok])) + 1e-300
     return bool(np.all(np.abs(residual) <= noise) and np.all(np.abs(u) <= 1.0 + 1e-9))
 
 

@@ -12,7 +12,9 @@ on very long or deeply nested input.
 from __future__ import annotations
 
 import ast
+import math
 import re
+from fractions import Fraction
 
 from .notation import NotationError, rewrite_notation
 from .vocabulary import (FUNCTIONS, GREEK, KEYWORD_NAMES, MAX_AST_DEPTH, MAX_LENGTH,
@@ -132,10 +134,38 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
         value = m.group()
         if kind == "number" and len(re.sub(r"[^0-9]", "", value)) > MAX_NUMBER_DIGITS:
             raise _unsafe(f"A number in your answer has more than {MAX_NUMBER_DIGITS} digits.")
+        if kind == "number":
+            value = _exact_number(value)
         if kind == "op":
             kind = value
         tokens.append((kind, value))
     return tokens
+
+
+def _exact_number(text: str) -> str:
+    """Refuse decimals float64 cannot hold (``1e-400`` would become 0.0, ``1e400`` inf).
+
+    The value itself is taken from the text later (``decimal_text``), so long decimals
+    such as ``0.10000000000000000001`` keep every digit.
+    """
+    if not re.search(r"[.eE]", text):
+        return text
+    exact = Fraction(text)
+    as_float = float(text)
+    if exact != 0 and (as_float == 0 or not math.isfinite(as_float)
+                       or abs(as_float) < 1e-300 or abs(as_float) > 1e300):
+        raise _unsafe(f"The number {text} is too {'small' if abs(exact) < 1 else 'large'} "
+                      "to work with.")
+    return text
+
+
+def _mark_decimals(tree: ast.AST, source: str) -> None:
+    """Attach the written text of every decimal to its node (``node.decimal_text``)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, float):
+            text = ast.get_source_segment(source, node)
+            if text and re.fullmatch(r"(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?", text):
+                node.decimal_text = text
 
 
 def _is_function(tok: tuple[str, str]) -> bool:
@@ -279,4 +309,5 @@ def parse(text: str) -> ast.Expression:
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         raise _unparsable(UNREADABLE) from None
     _validate(tree)
+    _mark_decimals(tree, source)
     return tree

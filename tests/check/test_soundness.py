@@ -241,3 +241,21 @@ def test_piecewise_objects_are_evaluated_and_their_breakpoints_sampled():
     assert check(sp.Piecewise((z, z > 0), (0, True)), "relu(z)", variables="z")
     # wrong only for z >= 1000: the breakpoint is found and sampled on both sides
     assert not check(sp.Piecewise((z, z < 1000), (z + 1, True)), "z", variables="z")
+
+
+@pytest.mark.parametrize("answer, expected, correct", [
+    ("x + 1e-300", "x", False),                     # below float64 next to x: exact fit
+    ("0.10000000000000000001*x", "x/10", False),    # the 20th digit is wrong
+    ("3.14159265358979323846", "pi", True),         # right to its 21st digit
+    ("3.14159265358979323847", "pi", False),        # wrong in its last digit
+    ("0.3333333333333333333333333", "1/3", True),
+    ("0.5*x + 1e-13", "x/2", False),
+])
+def test_decimals_beyond_float64(answer, expected, correct):
+    assert check(answer, expected).correct is correct, answer
+
+
+def test_decimals_float64_cannot_hold_are_refused():
+    for answer in ("x + 1e-400", "x + 1e400"):
+        v = check(answer, "x", variables="x")
+        assert not v and "to work with" in v.feedback, v
