@@ -94,7 +94,7 @@ def _rewrite_unicode(text: str) -> str:
 
 
 def _rewrite_notation(text: str) -> str:
-    text = re.sub(r"\^\s*\{?\s*\.T\s*\}?", ".T", text)     # W^⊤, W^{ᵀ} (unicode already .T)
+    text = re.sub(r"\^\s*(?:\{\s*\.T\s*\}|\.T)", ".T ", text)   # W^⊤, W^{ᵀ} (unicode already .T)
     text = re.sub(r"\^\s*\{\s*T\s*\}", ".T", text)
     text = re.sub(r"\^\s*T(?![A-Za-z0-9_])", ".T", text)
     text = text.replace("{", "(").replace("}", ")").replace("^", "**")
@@ -177,10 +177,12 @@ def _join(tokens: list[tuple[str, str]]) -> str:
 
     ``d/dw`` applies to the term that follows it: up to the next ``+``/``-``, ``,`` or
     closing bracket at its own level, so ``d/dw (1/2)*(y - t)**2 + c`` is
-    ``Derivative((1/2)*(y - t)**2, w) + c``.
+    ``Derivative((1/2)*(y - t)**2, w) + c``. The elementwise product ``%`` (from ``⊙``,
+    ``∘``) takes the whole product after it, as in the notes: ``s ⊙ Wᵀ d`` is
+    ``s % (W.T*d)``.
     """
     out: list[tuple[str, str]] = []
-    open_derivs: list[tuple[int, str]] = []   # (bracket depth inside it, variable)
+    groups: list[tuple[int, str | None]] = []   # (bracket depth inside it, d/dw variable or None)
     depth = 0
 
     def emit(tok: tuple[str, str]) -> None:
@@ -199,10 +201,11 @@ def _join(tokens: list[tuple[str, str]]) -> str:
             depth -= 1
         out.append(tok)
 
-    def close_derivs() -> None:
-        while open_derivs and open_derivs[-1][0] == depth:
-            _, var = open_derivs.pop()
-            out.extend([(",", ","), ("name", var)])
+    def close_groups() -> None:
+        while groups and groups[-1][0] == depth:
+            _, var = groups.pop()
+            if var is not None:
+                out.extend([(",", ","), ("name", var)])
             emit((")", ")"))
 
     i = 0
@@ -213,20 +216,23 @@ def _join(tokens: list[tuple[str, str]]) -> str:
                 and len(tokens[i + 2][1]) > 1):
             emit(("name", "Derivative"))
             emit(("(", "("))
-            open_derivs.append((depth, KEYWORD_NAMES.get(tokens[i + 2][1][1:],
-                                                         tokens[i + 2][1][1:])))
+            groups.append((depth, KEYWORD_NAMES.get(tokens[i + 2][1][1:],
+                                                    tokens[i + 2][1][1:])))
             i += 3
             continue
         binary_sign = tok[0] in ("+", "-") and bool(out) and out[-1][0] in _VALUE_END
-        if tok[0] in (")", "]", ",") or binary_sign:
-            close_derivs()
+        if tok[0] in (")", "]", ",", "%") or binary_sign:
+            close_groups()
         if tok[0] == "name" and tok[1] in KEYWORD_NAMES:
             tok = ("name", KEYWORD_NAMES[tok[1]])
         emit(tok)
+        if tok[0] == "%":
+            emit(("(", "("))
+            groups.append((depth, None))
         i += 1
-    while open_derivs:
-        depth = open_derivs[-1][0]
-        close_derivs()
+    while groups:
+        depth = groups[-1][0]
+        close_groups()
     return " ".join(v for _, v in out)
 
 

@@ -225,6 +225,12 @@ def test_wrong_last_digits_and_coarse_decimals_are_told_apart():
      None, {"Z": (5, 3), "dY": (5, 3)}),
     ("s ⊙ (W' d)", "hadamard(s, W.T @ d)", None, {"s": (3, 1), "W": (4, 3), "d": (4, 1)}),
     ("d a'", "d @ a.T", None, {"d": (4, 1), "a": (3, 1)}),
+    # ⊙ takes the whole product after it, as in the notes: s ⊙ Wᵀd = s ⊙ (Wᵀ d)
+    ("s ⊙ Wᵀd", "hadamard(s, W.T @ d)", None, {"s": (3, 1), "W": (4, 3), "d": (4, 1)}),
+    ("Wᵀd ⊙ s", "hadamard(s, W.T @ d)", None, {"s": (3, 1), "W": (4, 3), "d": (4, 1)}),
+    (r"s \odot W^\top d", "hadamard(s, W.T @ d)", None, {"s": (3, 1), "W": (4, 3), "d": (4, 1)}),
+    ("dY ⊙ σ(Z) - dY ⊙ σ(Z) ⊙ σ(Z)", "hadamard(dY, hadamard(sigma(Z), 1 - sigma(Z)))", None,
+     {"Z": (5, 3), "dY": (5, 3)}),
 ])
 def test_more_notation_students_type(answer, expected, variables, shapes):
     v = check(answer, expected, variables=variables, shapes=shapes)
