@@ -265,3 +265,10 @@ def test_decimals_float64_cannot_hold_are_refused():
     for answer in ("x + 1e-400", "x + 1e400"):
         v = check(answer, "x", variables="x")
         assert not v and "to work with" in v.feedback, v
+
+
+def test_exact_identities_that_lose_all_digits_in_float_and_in_30_digits_are_accepted():
+    # sigma(z) written with tanh(z/2): at z = -400, tanh(z/2) + 1 ~ 1e-173 cancels; a
+    # 30-digit evaluation alone would report a bogus difference of 1e-134
+    assert check("1/((1 - tanh(z/2))/(tanh(z/2) + 1) + 1)", "1/(1 + exp(-z))", variables="z")
+    assert check("(1 + tanh(z/2))/2", "sigma(z)", variables="z")
