@@ -104,9 +104,8 @@ class Question:
 
         A derivation or formula question asks the student to do the derivation: a SymPy
         formula (e.g. from ``sympy.diff``) is refused unless ``allow_sympy``; SymPy numbers
-        and matrices of numbers are numbers like any other. Objects of user-defined types (subclasses of
-        ``str``, SymPy or numpy classes) are always refused, and a plain string where a
-        list of steps is expected gets a message saying so.
+        and matrices of numbers are numbers like any other. Objects of user-defined types
+        (subclasses of ``str``, SymPy or numpy classes) are always refused.
         """
         from nnlib import check as checker
         from nnlib.check.answer import foreign_type
@@ -325,6 +324,13 @@ def _parse_question(fname: str, qid: str, entry: Any) -> Question:
     if digits is not None and (isinstance(digits, bool) or not 1 <= digits <= 15 or kind != "number"):
         raise fail(f"digits must be an integer from 1 to 15 on a number question, got {digits!r}")
     start = _get(entry, "start", str, fail)
+    if start is not None:
+        from nnlib.check.answer import names_in
+        from nnlib.check.parse import ParseError
+        try:
+            names_in(start)
+        except ParseError as exc:
+            raise fail(f"start {start!r} is not a valid formula: {exc.message}") from None
     min_steps = _get(entry, "min_steps", int, fail)
     plain_steps = _get(entry, "plain_steps", int, fail)
     if kind != "steps" and (start is not None or min_steps is not None or plain_steps is not None):
