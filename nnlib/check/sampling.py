@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import time
 
 import numpy as np
 import sympy as sp
@@ -47,6 +48,8 @@ EXPONENT_VALUES = (2.0, 0.5, 3.0, -1.0, 1.0 / 3.0, 1.5)
 ORDER_ONE_POINTS = 8          # the first points stay at order 1 (read by the diagnosis)
 OFFSETS = (1e-7, 1e-3, 0.05, 0.5)   # relative distances from a breakpoint
 MAX_ROOT_POINTS = 480         # cap on the points added at breakpoints
+MAX_KINKS = 16                # kink arguments searched (a hostile max(...) has many)
+SEARCH_SECONDS = 0.25         # soft time limit of each breakpoint search
 BASES_PER_ROOT = 3            # base points at which each root (a function of the others) is taken
 
 
@@ -90,7 +93,7 @@ def exponent_symbols(*exprs) -> list:
 
 
 GRID = np.concatenate([-np.logspace(12, -6, 2400), [0.0], np.logspace(-6, 12, 2400)])
-BISECTIONS = 60
+BISECTIONS = 45
 
 
 @functools.lru_cache(maxsize=2048)
@@ -216,7 +219,10 @@ def _breakpoint_block(env: dict, kinks, k: int) -> dict | None:
     pieces = []
     count = 0
     bases = np.arange(min(BASES_PER_ROOT, k))
-    for g in kinks:
+    deadline = time.perf_counter() + SEARCH_SECONDS
+    for g in kinks[:MAX_KINKS]:
+        if time.perf_counter() > deadline:
+            break
         for v in sorted(g.free_symbols & set(scalars), key=str):
             try:
                 found = _roots_at(g, v, env, bases)
@@ -251,7 +257,7 @@ def _breakpoint_block(env: dict, kinks, k: int) -> dict | None:
 
 
 RAY = np.concatenate([-np.logspace(8, -4, 400), np.logspace(-4, 8, 400)])
-RAY_BISECTIONS = 50
+RAY_BISECTIONS = 45
 MAX_RAY_POINTS = 240
 
 
@@ -327,7 +333,10 @@ def _ray_block(env: dict, probes, k: int) -> dict | None:
     rays = [(b, tuple(mats)) for b in range(min(BASES_PER_ROOT, k))]
     if len(mats) > 1:
         rays += [(b, (m,)) for b in range(min(BASES_PER_ROOT, k)) for m in mats]
+    deadline = time.perf_counter() + SEARCH_SECONDS
     for b, moved in rays:
+        if time.perf_counter() > deadline:
+            break
         def at(svals, b=b, moved=moved):
             n = len(svals)
             out = {}
@@ -336,7 +345,7 @@ def _ray_block(env: dict, probes, k: int) -> dict | None:
                 out[s_] = (svals.reshape(-1, 1, 1) * base if s_ in moved
                            else np.broadcast_to(base, (n, *base.shape)))
             return out
-        for probe in probes:
+        for probe in probes[:MAX_KINKS]:
             try:
                 with np.errstate(all="ignore"):
                     vals = probe(at(RAY), len(RAY))
