@@ -58,6 +58,18 @@ class Built:
     units: list | None = None      # the written half units of those decimals
 
 
+def float_print(text: str | None, exact: Fraction) -> bool:
+    """A decimal of 16+ significant digits that is exactly a float64 (``0.30000000000000004``).
+
+    That is how Python prints a computed float; it carries the rounding of the
+    computation, so it gets a computed float's tolerance rather than its last digit's.
+    """
+    if not text:
+        return False
+    digits = re.sub(r"[eE].*$", "", text).replace(".", "").lstrip("0")
+    return len(digits) >= 16 and Fraction(repr(float(exact))) == exact
+
+
 class _Builder:
     def __init__(self, symbols: dict, literal_symbols: bool = False):
         self.symbols = symbols
@@ -96,8 +108,11 @@ class _Builder:
             exact = sp.Rational(frac.numerator, frac.denominator)
             if self.literal_symbols:
                 d = sp.Dummy("c")
-                self.literals.append((d, exact, precision_of(value, text or repr(value))))
-                self.units.append(half_unit(text or repr(value)))
+                printed = float_print(text, frac)
+                self.literals.append((d, exact, precision_of(value, text or repr(value),
+                                                             computed=printed)))
+                self.units.append(precision_of(value, text, computed=True) if printed
+                                  else half_unit(text or repr(value)))
                 return d
             return exact
         return sp.Integer(value)

@@ -256,6 +256,7 @@ def test_piecewise_objects_are_evaluated_and_their_breakpoints_sampled():
     ("3.14159265358979323847", "pi", False),        # wrong in its last digit
     ("0.3333333333333333333333333", "1/3", True),
     ("0.5*x + 1e-13", "x/2", False),
+    ("0.30000000000000004", "3/10", True),          # Python's print of 0.1 + 0.2
 ])
 def test_decimals_beyond_float64(answer, expected, correct):
     assert check(answer, expected).correct is correct, answer
