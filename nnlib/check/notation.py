@@ -13,6 +13,7 @@ let a construct through that the plain syntax would refuse.
   supported command, the backslash is put back.
 * Absolute-value bars: ``|x - y|`` -> ``abs(x - y)``.
 * The root sign: ``√x`` -> ``sqrt(x)``, ``√(x + 1)`` -> ``sqrt(x + 1)``.
+* A label or chain before the last ``=`` is dropped: ``dW = dY^T X`` -> ``dY^T X``.
 * Braced subscripts ``x_{1}`` -> ``x_1``, and powers of functions written before the
   argument, ``tanh^2(z)`` -> ``(tanh(z))^2`` (the usual convention for sin^2 x).
 """
@@ -103,6 +104,21 @@ def _bare_arguments(text: str) -> str:
     return text
 
 
+_EQUALS = re.compile(r"(?<![<>=!])=(?!=)")
+
+
+def _right_of_equals(text: str) -> str:
+    """``dW = dY^T X`` -> ``dY^T X``; ``= -1/8`` (a derivation line) -> ``-1/8``.
+
+    The answer is what follows the last ``=``; a label or a chain before it is not
+    part of the answer.
+    """
+    parts = _EQUALS.split(text)
+    if len(parts) > 1 and parts[-1].strip():
+        return parts[-1]
+    return text
+
+
 def rewrite_notation(text: str) -> str:
     """Rewrite LaTeX, ``|x|`` and ``√x`` in `text` into the plain answer syntax.
 
@@ -112,6 +128,8 @@ def rewrite_notation(text: str) -> str:
         For an unsupported LaTeX command, a ``\\frac`` without its arguments, nesting
         deeper than the parser allows, or bars that do not pair up.
     """
+    if "=" in text:
+        text = _right_of_equals(text)
     text = _SUBSCRIPT.sub(r"_\1", text)
     text = _ESCAPED.sub(_unescape, text)
     if "\\" in text or "$" in text:

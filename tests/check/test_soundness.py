@@ -273,3 +273,12 @@ def test_exact_identities_that_lose_all_digits_in_float_and_in_30_digits_are_acc
     # 30-digit evaluation alone would report a bogus difference of 1e-134
     assert check("1/((1 - tanh(z/2))/(tanh(z/2) + 1) + 1)", "1/(1 + exp(-z))", variables="z")
     assert check("(1 + tanh(z/2))/2", "sigma(z)", variables="z")
+
+
+def test_a_label_before_equals_is_not_part_of_the_answer():
+    assert check("dW = dY.T @ X", "dY.T @ X", shapes={"dY": (5, 2), "X": (5, 3)})
+    assert check("= -1/8", "-1/8")
+    assert not check("dL/dw = -1/4", "-1/8")
+    v = check_steps([f"L = {START}", "= (sigma(w*x + b) - c)*sigma(w*x + b)*(1 - sigma(w*x + b))*x",
+                     "= -1/8"], **ANCHOR)
+    assert v, v
