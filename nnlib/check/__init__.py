@@ -33,7 +33,10 @@ derivatives ``d/dw (expr)`` (applies to the next term). Matrices (symbols listed
 ``sum(A, 1)``, ``ones(r, c)``, ``zeros(r, c)``, ``eye(n)``, literals ``[[1, 2], [3, 4]]``
 / ``Matrix([[1, 2], [3, 4]])``; scalar functions apply entrywise to matrices and a
 scalar added to a matrix is added to every entry. SymPy's printed forms (``Max(0, x)``,
-``Heaviside(x)``, ``W.T*dY``, ``HadamardProduct(A, B)``) are read as well.
+``Heaviside(x)``, ``W.T*dY``, ``HadamardProduct(A, B)``) are read as well. Typed
+notation: LaTeX (``\frac``, ``\odot``, ``\hat{Y}``, ``W^\top``), ``cos x``, ``tanh²(z)``,
+``x₁``/``x_1`` for a variable ``x1``, ``dY' X`` (a prime transposes a matrix), ``s ⊙ Wᵀd``
+(``⊙`` takes the whole product after it), and ``dW = ...`` (what follows the last ``=``).
 
 Student text is never evaluated: see ``parse.py``. Imports SymPy and numpy only.
 
