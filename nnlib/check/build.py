@@ -319,8 +319,10 @@ class _Builder:
 
     def matmul(self, a, b):
         if a.shape[1] != b.shape[0]:
+            hint = (" For the elementwise product write hadamard(A, B) or A ⊙ B."
+                    if a.shape == b.shape else "")
             raise self.shape_error(f"{_shape(a)} @ {_shape(b)} is not defined: the inner "
-                                   "sizes differ.")
+                                   "sizes differ." + hint)
         return sp.MatMul(a, b).doit(deep=False) if isinstance(a, sp.MatrixBase) and \
             isinstance(b, sp.MatrixBase) else a * b
 
