@@ -363,7 +363,9 @@ QUESTIONS = [
     Question("notation functions", "log(x) + exp(x) + sqrt(x)", [
         ("ln(x) + e^x + x^(1/2)", OK),
         ("sqrt(x) + exp(x) + log(x)", OK),
-        ("ln x + e^x + sqrt(x)", "unparsable"),
+        ("ln x + e^x + sqrt(x)", OK),          # a bare argument: ln x = ln(x)
+        ("ln x + 1 + e^x + sqrt(x)", "extra_term"),
+        ("ln(x + e^x + sqrt(x)", "unparsable"),
         ("log(x) + exp(x)", "missing_term"),
     ], variables="x"),
     Question("notation greek", "alpha*eta + beta", [

@@ -30,7 +30,7 @@ from nnlib.check.parse import ParseError, parse
     (r"\frac{\partial}{\partial w_1} L", " d/dw_1  L"),
     (r"\text{ReLU}(z)", "ReLU(z)"),
     (r"x\cdot y \times z", "x*y*z"),
-    (r"a \circ b", "a  %  b"),
+    (r"a \circ b", "a  \u2299  b"),
 ])
 def test_rewrites(typed, plain):
     # spaces are insignificant to the tokenizer that reads the result

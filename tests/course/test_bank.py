@@ -112,8 +112,9 @@ def test_a_hint_is_added_for_its_diagnosis_only():
 
 def test_steps_needs_a_list():
     q = Question("9.3", 9, "steps", "p", "answer_9_3", expected="1")
-    with pytest.raises(TypeError, match="list of step strings"):
-        q.check("x = 1")
+    v = q.check("x = 1")
+    assert not v and v.diagnosis == "unparsable"
+    assert "list of steps" in v.feedback and "not one string" in v.feedback, v.feedback
 
 
 # ----------------------------------------------------------------- with the real checker
@@ -186,3 +187,64 @@ def test_lesson1_wrong_answers_get_a_diagnosis():
     assert bank["1.2"].check("W @ X.T").diagnosis == "transpose"
     assert bank["1.4"].check("3/2").diagnosis == "sign"
     assert not bank["1.1"].check("b_2 + w_12*a_1 + w_22*a_2")
+
+
+# ----------------------------------------------------------------- issue 14: student answers
+
+def test_sympy_formulas_from_students_are_refused_unless_allowed():
+    import sympy as sp
+    bank = load_bank()
+    z = sp.Symbol("z")
+    derived = sp.diff(1 / (1 + sp.exp(-z)), z)
+    v = bank["2.1"].check(derived, student=True)
+    assert not v and "derivation itself" in v.feedback
+    assert bank["2.1"].check(derived)                  # an instructor's own check
+    allowed = Question("9.7", 9, "expr", "p", "answer_9_7", expected="2*x", variables=("x",),
+                       allow_sympy=True)
+    assert allowed.check(2 * sp.Symbol("x"), student=True)
+    # numbers and matrices of numbers are numbers, whatever made them
+    assert bank["2.4"].check(sp.Rational(-1, 4), student=True)
+    assert bank["6.3"].check(sp.Matrix([[0, 0, 0], [-8, sp.Rational(-71, 2), sp.Rational(-125, 2)]]),
+                             student=True)
+
+
+def test_user_defined_types_are_refused_by_the_bank():
+    class Sneaky(str):
+        def __eq__(self, other):
+            return True
+
+        __hash__ = str.__hash__
+
+    bank = load_bank()
+    for qid, value in (("2.1", Sneaky("sigma(z)*(1 - sigma(z))")), ("2.3", [Sneaky("-1/8")])):
+        v = bank[qid].check(value, student=True)
+        assert not v and "type defined in your own code" in v.feedback, (qid, v)
+
+
+def test_anchored_derivation_of_2_3():
+    q = load_bank()["2.3"]
+    assert q.start and q.min_steps == 3 and q.plain_steps == 1
+    good = [q.start, "(sigma(w*x + b) - c)*sigma(w*x + b)*(1 - sigma(w*x + b))*x",
+            "(1/2 - 1)*(1/2)*(1 - 1/2)*1", "-1/8"]
+    assert q.check(good, student=True)
+    for shortcut in (["-1/8"], ["d/dw (-w/8)", "-1/8"], [q.start, "-1/8"]):
+        assert not q.check(shortcut, student=True), shortcut
+
+
+def test_the_seed_moves_the_points_not_the_verdicts():
+    q = load_bank()["2.1"]
+    for seed in (0, 1, 987654321):
+        assert q.check("exp(-z)/(1 + exp(-z))^2", seed=seed)
+        assert not q.check("sigma(z)*(1 - sigma(z)) + relu(abs(z) - 2)", seed=seed)
+
+
+def test_new_fields_are_validated(tmp_path):
+    bad = tmp_path / "09_x.toml"
+    bad.write_text('[questions."9.1"]\nkind = "expr"\nprompt = "p"\nvariable = "a"\n'
+                   'expected = "x"\ndigits = 3\n')
+    with pytest.raises(BankError, match="digits"):
+        load_bank(bad)
+    bad.write_text('[questions."9.1"]\nkind = "expr"\nprompt = "p"\nvariable = "a"\n'
+                   'expected = "x"\nstart = "x"\n')
+    with pytest.raises(BankError, match="only for kind = 'steps'"):
+        load_bank(bad)

@@ -2,10 +2,15 @@
 
 Public API
 ----------
-check(answer, expected, variables=None, shapes=None, rtol=1e-9, seed=0) -> Verdict
-    One formula, matrix formula or number.
-check_steps(steps, expected=None, variables=None, shapes=None, subs=None, ...) -> StepsVerdict
-    A derivation, each step checked against the one before it.
+check(answer, expected, variables=None, shapes=None, rtol=1e-9, seed=0, digits=None) -> Verdict
+    One formula, matrix formula or number. Equal means equal on the real domain where
+    both sides are defined; exact answers must be exactly equal, decimals right to
+    their last digit and within ``rtol`` (or ``digits`` significant digits). ``seed``
+    chooses the evaluation points (a grader passes its own).
+check_steps(steps, expected=None, variables=None, shapes=None, subs=None, ...,
+            start=None, min_steps=None, plain_steps=None) -> StepsVerdict
+    A derivation, each step checked against the one before it (the first against
+    ``start``), at most 50 steps.
 check_values(actual, expected, rtol=1e-9, atol=1e-12) -> Verdict
     Arrays (or tuples of arrays) computed by code.
 
@@ -28,7 +33,10 @@ derivatives ``d/dw (expr)`` (applies to the next term). Matrices (symbols listed
 ``sum(A, 1)``, ``ones(r, c)``, ``zeros(r, c)``, ``eye(n)``, literals ``[[1, 2], [3, 4]]``
 / ``Matrix([[1, 2], [3, 4]])``; scalar functions apply entrywise to matrices and a
 scalar added to a matrix is added to every entry. SymPy's printed forms (``Max(0, x)``,
-``Heaviside(x)``, ``W.T*dY``, ``HadamardProduct(A, B)``) are read as well.
+``Heaviside(x)``, ``W.T*dY``, ``HadamardProduct(A, B)``) are read as well. Typed
+notation: LaTeX (``\frac``, ``\odot``, ``\hat{Y}``, ``W^\top``), ``cos x``, ``tanh²(z)``,
+``x₁``/``x_1`` for a variable ``x1``, ``dY' X`` (a prime transposes a matrix), ``s ⊙ Wᵀd``
+(``⊙`` takes the whole product after it), and ``dW = ...`` (what follows the last ``=``).
 
 Student text is never evaluated: see ``parse.py``. Imports SymPy and numpy only.
 

@@ -13,14 +13,31 @@ import sympy as sp
 from .build import build, is_matrix, make_symbols
 from .diagnose import FEEDBACK, diagnose
 from .equivalence import compare, shape_of
+from .exact import LiteralModel, model_from_number, model_from_sympy
 from .parse import ParseError, parse
 from .verdict import Verdict
 from .vocabulary import CONSTANTS, FUNCTIONS, KEYWORD_BACK
 
 _EVAL_ERRORS = (NotImplementedError, TypeError, ValueError, ArithmeticError)
 NOT_ATTEMPTED = "Not attempted yet: replace ... with your answer."
+TINY = ("Your answer differs from the expected one by a tiny amount (a tiny constant or a "
+        "term that is almost zero): it is not equivalent.")
+WRONG_NUMBER = "Your number is not the expected value: recheck your computation step by step."
+WRONG_MATRIX = ("Your matrix is not the expected one: recheck how each entry is computed, "
+                "step by step.")
+WRONG_DIGITS = ("Your decimal is not right to its last digit: compute the value more "
+                "precisely and round it (do not guess the last digits).")
+FOREIGN = ("Your answer is an object of a type defined in your own code ({name}); write "
+           "it as text (a string) instead.")
 UNFINISHED = ("Your answer still contains a derivative (d/dw ...): carry out the "
               "differentiation and give the result.")
+
+
+def imprecise_feedback(digits: int | None) -> str:
+    """Feedback for decimals that are right as far as they go but too coarse."""
+    want = (f"at least {digits} significant digits" if digits
+            else "the exact value (a fraction, sqrt(2), exp(-1), ...) or more digits")
+    return f"Not precise enough: your decimals are close, but give {want}."
 
 
 def unfinished_verdict() -> "Verdict":
@@ -141,6 +158,9 @@ def to_sympy(value, symbols: dict, author: bool = False):
     problems raise ``ValueError`` since they are mistakes in the question.
     """
     try:
+        foreign = foreign_type(value)
+        if foreign and not author:
+            raise ParseError("unparsable", FOREIGN.format(name=foreign))
         if isinstance(value, str):
             built = build(value, symbols)
             return built.expr, built.inexact
@@ -169,6 +189,57 @@ def to_sympy(value, symbols: dict, author: bool = False):
         if author:
             raise ValueError(f"expected answer {value!r} is invalid: {exc.message}") from None
         raise
+
+
+_PLAIN = (str, int, float, bool, Fraction, list, tuple, type(None), type(Ellipsis))
+
+
+def foreign_type(value, depth: int = 0) -> str | None:
+    """The name of a user-defined type in ``value``, or None if it is made of plain types.
+
+    Plain: ``str``, ``int``, ``float``, ``Fraction``, lists/tuples of plain values, numpy
+    arrays of numbers and numpy scalars, and SymPy objects all of whose parts are SymPy's
+    own classes. A subclass (of ``str``, of a SymPy class with an ``==`` that always says
+    True, of ``numpy.ndarray``...) is user-defined: its methods could say anything.
+    """
+    t = type(value)
+    if t in _PLAIN:
+        if t in (list, tuple) and depth < 4:
+            for item in value:
+                name = foreign_type(item, depth + 1)
+                if name:
+                    return name
+        return None
+    module = getattr(t, "__module__", "") or ""
+    if t is np.ndarray:
+        return None if value.dtype.kind in "biuf" else f"numpy array of {value.dtype}"
+    if isinstance(value, np.generic):
+        return None if module == "numpy" else t.__name__
+    if isinstance(value, (sp.Basic, sp.MatrixBase)):
+        nodes = [value] if isinstance(value, sp.MatrixBase) else []
+        nodes += list(sp.preorder_traversal(value)) if isinstance(value, sp.Basic) else \
+            [n for x in value for n in sp.preorder_traversal(x)]
+        for node in nodes:
+            mod = getattr(type(node), "__module__", "") or ""
+            if not mod.startswith("sympy"):
+                return type(node).__name__
+        return None
+    return t.__name__ if not module.startswith(("builtins", "sympy", "numpy")) else None
+
+
+def literal_model(value, symbols: dict) -> LiteralModel | None:
+    """The answer with its decimals as unknowns (see ``exact.literal_fit``), or None."""
+    try:
+        if isinstance(value, str):
+            built = build(value, symbols, literal_symbols=True)
+            return LiteralModel(built.expr, built.literals, built.units) if built.literals else None
+        if isinstance(value, (float, np.floating)):
+            return model_from_number(float(value))
+        if isinstance(value, sp.Basic):
+            return model_from_sympy(_rename(value, symbols))
+    except (ParseError, ValueError, TypeError):
+        return None
+    return None
 
 
 def _number(x):
@@ -216,7 +287,7 @@ def not_attempted(answer) -> bool:
 
 
 def check(answer, expected, variables=None, shapes=None, rtol: float = 1e-9,
-          seed: int = 0) -> Verdict:
+          seed: int = 0, digits: int | None = None) -> Verdict:
     """Check a typed answer against the expected one.
 
     Parameters
@@ -230,9 +301,16 @@ def check(answer, expected, variables=None, shapes=None, rtol: float = 1e-9,
     shapes : dict, optional
         Matrix symbol shapes, e.g. ``{"W": (4, 3), "dY": (4, 5)}``.
     rtol : float
-        Relative tolerance for answers containing decimals (default 1e-9).
+        Relative tolerance for answers containing decimals (default 1e-9). Decimals must
+        also be right as far as they are written (to half a unit in their last digit):
+        ``x + 1e-10`` is not ``x``, and ``1.7165`` is not 1.716338... Exact answers
+        (no decimals) must be exactly equal.
     seed : int
-        Seed of the random evaluation points (verdicts are deterministic).
+        Seed of the evaluation points (verdicts are deterministic for one seed; a grader
+        may pass its own).
+    digits : int, optional
+        Significant digits the question asks for: a decimal answer is then precise
+        enough when it is within ``0.5 * 10**(1 - digits)`` (relative) of the value.
 
     Returns
     -------
@@ -254,6 +332,10 @@ def check(answer, expected, variables=None, shapes=None, rtol: float = 1e-9,
     """
     if not rtol >= 0:
         raise ValueError(f"rtol must be >= 0, got {rtol!r}")
+    if digits is not None:
+        if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 15:
+            raise ValueError(f"digits must be an integer from 1 to 15, got {digits!r}")
+        rtol = max(rtol, 0.5 * 10.0 ** (1 - digits))
     q = question(expected, variables, shapes)
     if not_attempted(answer):
         return Verdict(False, "not_attempted", NOT_ATTEMPTED)
@@ -263,14 +345,17 @@ def check(answer, expected, variables=None, shapes=None, rtol: float = 1e-9,
         student, inexact = to_sympy(answer, q.symbols)
     except ParseError as exc:
         return error_verdict(exc, q)
-    return safe_judge(student, q.expected, q, rtol, inexact or q.inexact, seed)
+    model = literal_model(answer, q.symbols) if inexact and not q.inexact else None
+    return safe_judge(student, q.expected, q, rtol, inexact or q.inexact, seed,
+                      model=model, digits=digits)
 
 
-def safe_judge(student, expected, q: Question, rtol: float, inexact: bool, seed: int = 0
-               ) -> Verdict:
+def safe_judge(student, expected, q: Question, rtol: float, inexact: bool, seed: int = 0,
+               model: LiteralModel | None = None, digits: int | None = None,
+               author_inexact: bool | None = None) -> Verdict:
     """``judge`` that turns any failure into a verdict (a notebook must never crash)."""
     try:
-        return judge(student, expected, q, rtol, inexact, seed)
+        return judge(student, expected, q, rtol, inexact, seed, model, digits, author_inexact)
     except RecursionError:
         return Verdict(False, "unsafe", "Your answer is nested too deeply to check.")
     except Exception as exc:  # a checker bug must not crash a notebook: report it
@@ -287,13 +372,17 @@ def _one_by_one_as_scalar(a, b):
     return a, b
 
 
-def judge(student, expected, q: Question, rtol: float, inexact: bool, seed: int = 0
-          ) -> Verdict:
+def judge(student, expected, q: Question, rtol: float, inexact: bool, seed: int = 0,
+          model: LiteralModel | None = None, digits: int | None = None,
+          author_inexact: bool | None = None) -> Verdict:
     """Compare two built SymPy objects and explain the outcome (used by check_steps)."""
+    author_inexact = q.inexact if author_inexact is None else author_inexact
+    if is_matrix(student) != is_matrix(expected):
+        model = None
     student, expected = _one_by_one_as_scalar(student, expected)
     s_shape, e_shape = shape_of(student), shape_of(expected)
     if s_shape != e_shape and (is_matrix(student) or is_matrix(expected)):
-        if s_shape == e_shape[::-1]:
+        if s_shape == e_shape[::-1] and q.symbols:   # numbers: the shape alone is said
             try:
                 comp = compare(student.T, expected, q.symbols.values(), rtol, inexact, seed)
             except _EVAL_ERRORS:
@@ -305,13 +394,27 @@ def judge(student, expected, q: Question, rtol: float, inexact: bool, seed: int 
         return Verdict(False, "shape", f"Your answer {what}, but the answer should be "
                                        f"{want}.")
     try:
-        comp = compare(student, expected, q.symbols.values(), rtol, inexact, seed)
+        comp = compare(student, expected, q.symbols.values(), rtol, inexact, seed,
+                       model=model, author_inexact=author_inexact)
     except _EVAL_ERRORS as exc:
-        return Verdict(False, "other", f"Your answer could not be evaluated ({exc}).")
+        return Verdict(False, "other", "Your answer could not be evaluated at the test points "
+                                       "(a function or operation there is not defined).",
+                       {"evaluation_error": f"{type(exc).__name__}: {exc}"})
     if comp.equal:
         note = " (equal within the tolerance)" if inexact and comp.method == "numeric" else ""
         return Verdict(True, None, "Correct." + note, {"method": comp.method})
+    numeric = not q.symbols
+    if comp.method == "tiny":
+        return Verdict(False, "other", WRONG_DIGITS if numeric and inexact else TINY,
+                       {"method": comp.method})
+    if comp.method == "imprecise":
+        return Verdict(False, "other", imprecise_feedback(digits),
+                       {"method": comp.method, "imprecise": True})
     diagnosis, feedback = diagnose(student, expected, comp.student, comp.expected,
                                    comp.env, max(rtol, 1e-9))
+    if numeric and diagnosis not in ("shape", "non-finite"):
+        # a number (or a matrix of numbers): "wrong sign", "off by a factor" or "the
+        # transpose" would hand over the answer, and loss constants are beside the point
+        feedback = WRONG_MATRIX if is_matrix(expected) else WRONG_NUMBER
     return Verdict(False, diagnosis, feedback, {"method": comp.method})
 

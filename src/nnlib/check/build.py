@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -19,9 +20,10 @@ import numpy as np
 import sympy as sp
 from sympy.matrices.expressions.diagonal import DiagMatrix
 
+from .exact import half_unit, precision_of
 from .numeric import evaluate
 from .parse import ParseError, parse
-from .vocabulary import (CONSTANTS, FUNCTIONS, KEYWORD_BACK, MAX_EXPONENT,
+from .vocabulary import (CONSTANTS, FUNCTIONS, KEYWORD_BACK, KEYWORD_NAMES, MAX_EXPONENT,
                          MAX_MAGNITUDE, MAX_MATRIX_POWER, MAX_MATRIX_SIZE)
 
 _T = sp.Dummy("t", real=True)
@@ -52,12 +54,29 @@ class Built:
 
     expr: object
     inexact: bool = False
+    literals: list | None = None   # (dummy, value, half unit) when built with literal_symbols
+    units: list | None = None      # the written half units of those decimals
+
+
+def float_print(text: str | None, exact: Fraction) -> bool:
+    """A decimal of 16+ significant digits that is exactly a float64 (``0.30000000000000004``).
+
+    That is how Python prints a computed float; it carries the rounding of the
+    computation, so it gets a computed float's tolerance rather than its last digit's.
+    """
+    if not text:
+        return False
+    digits = re.sub(r"[eE].*$", "", text).replace(".", "").lstrip("0")
+    return len(digits) >= 16 and Fraction(repr(float(exact))) == exact
 
 
 class _Builder:
-    def __init__(self, symbols: dict):
+    def __init__(self, symbols: dict, literal_symbols: bool = False):
         self.symbols = symbols
         self.inexact = False
+        self.literal_symbols = literal_symbols
+        self.literals: list = []
+        self.units: list = []
 
     # -- helpers -------------------------------------------------------------
     @staticmethod
@@ -79,13 +98,23 @@ class _Builder:
             raise ParseError("unsafe", "A number in your answer is too large to work with.")
         return value
 
-    def number(self, value) -> sp.Expr:
+    def number(self, value, text: str | None = None) -> sp.Expr:
+        """A number literal, exactly as written (``text``) when it is a decimal."""
         if isinstance(value, float):
             self.inexact = True
             if not math.isfinite(value):
                 raise ParseError("unsafe", "A number in your answer is too large.")
-            frac = Fraction(repr(value))
-            return sp.Rational(frac.numerator, frac.denominator)
+            frac = Fraction(text) if text else Fraction(repr(value))
+            exact = sp.Rational(frac.numerator, frac.denominator)
+            if self.literal_symbols:
+                d = sp.Dummy("c")
+                printed = float_print(text, frac)
+                self.literals.append((d, exact, precision_of(value, text or repr(value),
+                                                             computed=printed)))
+                self.units.append(precision_of(value, text, computed=True) if printed
+                                  else half_unit(text or repr(value)))
+                return d
+            return exact
         return sp.Integer(value)
 
     # -- nodes ---------------------------------------------------------------
@@ -97,7 +126,7 @@ class _Builder:
         return self.build(node.body)
 
     def b_Constant(self, node):
-        return self.number(node.value)
+        return self.number(node.value, getattr(node, "decimal_text", None))
 
     def b_Name(self, node):
         name = KEYWORD_BACK.get(node.id, node.id)
@@ -290,8 +319,10 @@ class _Builder:
 
     def matmul(self, a, b):
         if a.shape[1] != b.shape[0]:
+            hint = (" For the elementwise product write hadamard(A, B) or A ⊙ B."
+                    if a.shape == b.shape else "")
             raise self.shape_error(f"{_shape(a)} @ {_shape(b)} is not defined: the inner "
-                                   "sizes differ.")
+                                   "sizes differ." + hint)
         return sp.MatMul(a, b).doit(deep=False) if isinstance(a, sp.MatrixBase) and \
             isinstance(b, sp.MatrixBase) else a * b
 
@@ -369,6 +400,24 @@ def split_name(name: str, known) -> list[str] | None:
     return best[-1] if best[-1] and len(best[-1]) > 1 else None
 
 
+def alias(name: str, known) -> str | None:
+    """The question's own name for ``name`` when the lesson writes it another way.
+
+    ``x_1``, ``x1`` (and ``x₁``, rewritten to ``x_1`` earlier) name the same symbol;
+    ``Yhat``/``Y_hat`` too. Returns None when no known name matches.
+    """
+    if name in known:
+        return name
+    candidates = [name.replace("_", ""),
+                  re.sub(r"^([A-Za-z]+)(\d+)$", r"\1_\2", name),
+                  re.sub(r"^([A-Za-z]+)(hat|bar|tilde)$", r"\1_\2", name)]
+    for c in candidates:
+        if c in known:
+            return c
+    squeezed = {k.replace("_", ""): k for k in known}
+    return squeezed.get(name.replace("_", ""))
+
+
 class _SplitNames(ast.NodeTransformer):
     def __init__(self, known):
         self.known = known
@@ -381,6 +430,9 @@ class _SplitNames(ast.NodeTransformer):
         name = KEYWORD_BACK.get(node.id, node.id)
         if name in FUNCTIONS or name in CONSTANTS:
             return node
+        same = alias(name, self.known)
+        if same is not None and same != name:
+            return ast.Name(KEYWORD_NAMES.get(same, same), ast.Load())
         parts = split_name(name, self.known)
         if not parts:
             return node
@@ -401,8 +453,28 @@ def unknown_names(tree: ast.AST, symbols: dict) -> list[str]:
     return sorted(unknown)
 
 
-def build(text: str, symbols: dict) -> Built:
+def _primes_as_transposes(text: str, symbols: dict) -> str:
+    """``dY' X`` -> ``dY.T X`` for matrix symbols (and ``(...)'`` when there are matrices).
+
+    The prime is MATLAB's (and some lecture notes') transpose. For scalars it keeps
+    meaning a derivative, which the parser refuses with its own message.
+    """
+    if "'" not in text:
+        return text
+    matrices = {n for n, s in symbols.items() if isinstance(s, sp.MatrixSymbol)}
+    if not matrices:
+        return text
+    text = re.sub(r"([A-Za-z_][A-Za-z0-9_]*)\s*'",
+                  lambda m: m.group(1) + ".T" if m.group(1) in matrices else m.group(), text)
+    return re.sub(r"\)\s*'", ").T", text)
+
+
+def build(text: str, symbols: dict, literal_symbols: bool = False) -> Built:
     """Parse ``text`` and build it with the given ``symbols`` (from ``make_symbols``).
+
+    With ``literal_symbols`` every decimal number becomes a ``Dummy``, listed with its
+    value and half unit in ``Built.literals`` (see ``exact.literal_fit``); use it only on
+    text that already built without it (the size guards need the numbers).
 
     Raises
     ------
@@ -410,14 +482,14 @@ def build(text: str, symbols: dict) -> Built:
         ``kind`` in ``{"unparsable", "unsafe", "shape", "unknown"}``; for ``"unknown"``
         the ``names`` attribute lists the unknown names.
     """
-    tree = _SplitNames(symbols).visit(parse(text))
+    tree = _SplitNames(symbols).visit(parse(_primes_as_transposes(text, symbols)))
     unknown = unknown_names(tree, symbols)
     if unknown:
         err = ParseError("unknown", "Unknown name" + ("s " if len(unknown) > 1 else " ")
                          + ", ".join(repr(u) for u in unknown) + ".")
         err.names = unknown
         raise err
-    b = _Builder(symbols)
+    b = _Builder(symbols, literal_symbols)
     try:
         expr = b.build(tree)
     except RecursionError:
@@ -430,4 +502,5 @@ def build(text: str, symbols: dict) -> Built:
         # SymPy refuses e.g. Max or Heaviside of a complex number such as log(-3)
         raise ParseError("other", "Part of your answer is not a real number (for example "
                                   "the log or square root of a negative number).") from None
-    return Built(expr, b.inexact)
+    return Built(expr, b.inexact, b.literals if literal_symbols else None,
+                 b.units if literal_symbols else None)

@@ -13,12 +13,14 @@ let a construct through that the plain syntax would refuse.
   supported command, the backslash is put back.
 * Absolute-value bars: ``|x - y|`` -> ``abs(x - y)``.
 * The root sign: ``√x`` -> ``sqrt(x)``, ``√(x + 1)`` -> ``sqrt(x + 1)``.
+* A label or chain before the last ``=`` is dropped: ``dW = dY^T X`` -> ``dY^T X``.
 * Braced subscripts ``x_{1}`` -> ``x_1``, and powers of functions written before the
   argument, ``tanh^2(z)`` -> ``(tanh(z))^2`` (the usual convention for sin^2 x).
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .vocabulary import FUNCTIONS, GREEK, MAX_NESTING
 
@@ -35,7 +37,7 @@ class NotationError(ValueError):
 _SIZED = {"left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr"}
 _SPACING = {",", ";", "!", ":", " ", "quad", "qquad", "displaystyle", "limits"} | _SIZED
 _SIMPLE = {
-    "cdot": "*", "times": "*", "ast": "*", "div": "/", "circ": " % ", "odot": " % ",
+    "cdot": "*", "times": "*", "ast": "*", "div": "/", "circ": " \u2299 ", "odot": " \u2299 ",
     "top": "T", "intercal": "T", "partial": "d", "prime": "'",
     "{": "(", "}": ")", "|": "|",
     "exp": "exp", "ln": "ln", "log": "log", "sin": "sin", "cos": "cos", "tan": "tan",
@@ -43,6 +45,7 @@ _SIMPLE = {
     "varepsilon": "epsilon", "varphi": "phi", "vartheta": "theta",
 }
 _SIMPLE.update({name: name for name in GREEK.values()})
+_ACCENTS = {"hat": "_hat", "widehat": "_hat", "tilde": "_tilde", "widetilde": "_tilde", "bar": "_bar"}
 _CONTENT = {"mathrm", "operatorname", "text", "textrm", "mathit", "mathbf", "boldsymbol", "mathsf", "bm"}
 _FRACTIONS = {"frac", "dfrac", "tfrac"}
 _UNSUPPORTED = {
@@ -51,7 +54,8 @@ _UNSUPPORTED = {
     "prod": "Products written with \\prod are not supported: write the factors out.",
     "int": "Integrals are not part of the answer syntax.",
 }
-_KNOWN = {name for name in set(_SIMPLE) | _CONTENT | _FRACTIONS | _SPACING | set(_UNSUPPORTED) | {"sqrt"}
+_KNOWN = {name for name in set(_SIMPLE) | _CONTENT | _FRACTIONS | _SPACING | set(_UNSUPPORTED)
+          | set(_ACCENTS) | {"sqrt"}
           if name.isalpha()}
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _SUBSCRIPT = re.compile(r"_\{\s*([A-Za-z0-9]+)\s*\}")  # x_{i} -> x_i
@@ -59,6 +63,60 @@ _FUNCTION_POWER = re.compile(r"\b(" + "|".join(sorted(FUNCTIONS, key=len, revers
                              + r")\s*\^\s*(\{\s*\d+\s*\}|\d+)\s*\(")
 _DERIVATIVE = re.compile(r"^(?:d|\\partial)\s*$")
 _WITH_RESPECT_TO = re.compile(r"^(?:d|\\partial)\s*([A-Za-z][A-Za-z0-9_]*|\\[A-Za-z]+)\s*$")
+
+
+_SUBSCRIPT_DIGITS = {chr(0x2080 + d): str(d) for d in range(10)}
+_SUPERSCRIPT_DIGITS = {"\u00b2": "2", "\u00b3": "3", "\u00b9": "1", "\u2070": "0",
+                       **{chr(0x2070 + d): str(d) for d in range(4, 10)}}
+_UNICODE_SUBSCRIPT = re.compile("([A-Za-z])([" + "".join(_SUBSCRIPT_DIGITS) + "]+)")
+_FUNCTION_SUPERSCRIPT = re.compile(r"\b(" + "|".join(sorted(FUNCTIONS, key=len, reverse=True))
+                                   + ")\\s*([" + "".join(_SUPERSCRIPT_DIGITS) + "]+)")
+_COMBINING_HAT = re.compile("([A-Za-z])\u0302")
+_BARE_ARGUMENT = re.compile(r"\b(" + "|".join(sorted(
+    (f for f in FUNCTIONS if f.isalpha() and f[0].islower() and f not in ("diff", "matrix")),
+    key=len, reverse=True)) + r")(\s*\^\s*\d+)?[ \t]+((?:\d+(?:\.\d*)?|[A-Za-z][A-Za-z0-9_]*)(?:\s*\^\s*\d+)?)(?![\w(])")
+
+
+def _unicode_scripts(text: str) -> str:
+    """``x₁`` -> ``x_1``, ``tanh²(z)`` -> ``tanh^2(z)``, ``Ŷ`` -> ``Y_hat``."""
+    text = _UNICODE_SUBSCRIPT.sub(
+        lambda m: m.group(1) + "_" + "".join(_SUBSCRIPT_DIGITS[c] for c in m.group(2)), text)
+    text = _FUNCTION_SUPERSCRIPT.sub(
+        lambda m: m.group(1) + "^" + "".join(_SUPERSCRIPT_DIGITS[c] for c in m.group(2)), text)
+    if "\u0302" in unicodedata.normalize("NFD", text):
+        text = unicodedata.normalize("NFC", _COMBINING_HAT.sub(
+            r"\1_hat", unicodedata.normalize("NFD", text)))
+    return text
+
+
+def _bare_arguments(text: str) -> str:
+    """``cos x`` -> ``cos(x)``, ``ln x1`` -> ``ln(x1)``, ``sin x^2`` -> ``sin(x^2)``,
+    ``tanh^2 z`` -> ``tanh^2(z)``.
+
+    Only a function name followed by a space and a single name or number (with an
+    optional whole-number power) is rewritten; anything longer needs brackets.
+    """
+    prev = None
+    while prev != text:
+        prev, text = text, _BARE_ARGUMENT.sub(
+            lambda m: m.group(1) + (m.group(2) or "") + "(" + m.group(3) + ")"
+            if m.group(3) not in FUNCTIONS else m.group(), text)
+    return text
+
+
+_EQUALS = re.compile(r"(?<![<>=!])=(?!=)")
+
+
+def _right_of_equals(text: str) -> str:
+    """``dW = dY^T X`` -> ``dY^T X``; ``= -1/8`` (a derivation line) -> ``-1/8``.
+
+    The answer is what follows the last ``=``; a label or a chain before it is not
+    part of the answer.
+    """
+    parts = _EQUALS.split(text)
+    if len(parts) > 1 and parts[-1].strip():
+        return parts[-1]
+    return text
 
 
 def rewrite_notation(text: str) -> str:
@@ -70,10 +128,15 @@ def rewrite_notation(text: str) -> str:
         For an unsupported LaTeX command, a ``\\frac`` without its arguments, nesting
         deeper than the parser allows, or bars that do not pair up.
     """
+    if "=" in text:
+        text = _right_of_equals(text)
     text = _SUBSCRIPT.sub(r"_\1", text)
     text = _ESCAPED.sub(_unescape, text)
     if "\\" in text or "$" in text:
         text = _latex(_strip_math_delimiters(text), depth=0)
+    if not text.isascii():
+        text = _unicode_scripts(text)
+    text = _bare_arguments(text)
     if "^" in text:
         text = _function_powers(text, depth=0)
     if "\u221a" in text:
@@ -124,6 +187,9 @@ def _latex(text: str, depth: int) -> str:
         elif name in _CONTENT:
             content, pos = _argument(text, pos, name)
             out.append(_latex(content, depth + 1))
+        elif name in _ACCENTS:   # \hat{Y} -> Y_hat, as the notebooks name it
+            content, pos = _argument(text, pos, name)
+            out.append(_latex(content, depth + 1).strip() + _ACCENTS[name])
         elif name in _FRACTIONS:
             top, pos = _argument(text, pos, name)
             bottom, pos = _argument(text, pos, name)

@@ -100,9 +100,41 @@ def evaluate(expr, env: dict, k: int) -> np.ndarray:
         for v in vals[1:]:
             out = red(out, v)
         return out
+    if isinstance(expr, sp.Piecewise):
+        out = np.full((k, 1, 1), np.nan)
+        done = np.zeros((k, 1, 1), dtype=bool)
+        for piece, cond in expr.args:
+            hit = _condition(cond, env, k) & ~done
+            if hit.any():
+                out = np.where(hit, np.broadcast_to(evaluate(piece, env, k), out.shape), out)
+            done |= hit
+        return out
     if expr.is_number:   # other constants: I, zoo, nan, oo, unusual functions of numbers
         return np.full((k, 1, 1), _constant(expr))
     raise NotImplementedError(f"cannot evaluate {type(expr).__name__} numerically")
+
+
+_RELATIONS = {sp.StrictLessThan: np.less, sp.LessThan: np.less_equal,
+              sp.StrictGreaterThan: np.greater, sp.GreaterThan: np.greater_equal,
+              sp.Equality: np.equal, sp.Unequality: np.not_equal}
+
+
+def _condition(cond, env: dict, k: int) -> np.ndarray:
+    """A Piecewise condition (relations joined by And/Or/Not) at the points: bool (k, 1, 1)."""
+    if cond is sp.true or cond == True:  # noqa: E712 - SymPy's true
+        return np.ones((k, 1, 1), dtype=bool)
+    if cond is sp.false or cond == False:  # noqa: E712
+        return np.zeros((k, 1, 1), dtype=bool)
+    if type(cond) in _RELATIONS:
+        a, b = evaluate(cond.lhs, env, k), evaluate(cond.rhs, env, k)
+        return np.broadcast_to(_RELATIONS[type(cond)](a, b), (k, 1, 1))
+    if isinstance(cond, sp.And):
+        return np.logical_and.reduce([_condition(c, env, k) for c in cond.args])
+    if isinstance(cond, sp.Or):
+        return np.logical_or.reduce([_condition(c, env, k) for c in cond.args])
+    if isinstance(cond, sp.Not):
+        return ~_condition(cond.args[0], env, k)
+    raise NotImplementedError(f"cannot evaluate the condition {cond}")
 
 
 def _constant(expr) -> float:

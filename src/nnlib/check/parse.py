@@ -12,7 +12,9 @@ on very long or deeply nested input.
 from __future__ import annotations
 
 import ast
+import math
 import re
+from fractions import Fraction
 
 from .notation import NotationError, rewrite_notation
 from .vocabulary import (FUNCTIONS, GREEK, KEYWORD_NAMES, MAX_AST_DEPTH, MAX_LENGTH,
@@ -36,6 +38,9 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 
 _VALUE_END = {"number", "name", ")", "]"}
+# never Python's own SyntaxError text: it talks about Python, not about the formula
+UNREADABLE = ("Your answer could not be read as a formula: check for a missing operator, "
+              "bracket or argument (write 2*x, cos(x), hadamard(A, B)).")
 
 
 def _unsafe(message: str) -> ParseError:
@@ -89,6 +94,7 @@ def _rewrite_unicode(text: str) -> str:
 
 
 def _rewrite_notation(text: str) -> str:
+    text = re.sub(r"\^\s*(?:\{\s*\.T\s*\}|\.T)", ".T ", text)   # W^⊤, W^{ᵀ} (unicode already .T)
     text = re.sub(r"\^\s*\{\s*T\s*\}", ".T", text)
     text = re.sub(r"\^\s*T(?![A-Za-z0-9_])", ".T", text)
     text = text.replace("{", "(").replace("}", ")").replace("^", "**")
@@ -128,10 +134,38 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
         value = m.group()
         if kind == "number" and len(re.sub(r"[^0-9]", "", value)) > MAX_NUMBER_DIGITS:
             raise _unsafe(f"A number in your answer has more than {MAX_NUMBER_DIGITS} digits.")
+        if kind == "number":
+            value = _exact_number(value)
         if kind == "op":
             kind = value
         tokens.append((kind, value))
     return tokens
+
+
+def _exact_number(text: str) -> str:
+    """Refuse decimals float64 cannot hold (``1e-400`` would become 0.0, ``1e400`` inf).
+
+    The value itself is taken from the text later (``decimal_text``), so long decimals
+    such as ``0.10000000000000000001`` keep every digit.
+    """
+    if not re.search(r"[.eE]", text):
+        return text
+    exact = Fraction(text)
+    as_float = float(text)
+    if exact != 0 and (as_float == 0 or not math.isfinite(as_float)
+                       or abs(as_float) < 1e-300 or abs(as_float) > 1e300):
+        raise _unsafe(f"The number {text} is too {'small' if abs(exact) < 1 else 'large'} "
+                      "to work with.")
+    return text
+
+
+def _mark_decimals(tree: ast.AST, source: str) -> None:
+    """Attach the written text of every decimal to its node (``node.decimal_text``)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, float):
+            text = ast.get_source_segment(source, node)
+            if text and re.fullmatch(r"(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?", text):
+                node.decimal_text = text
 
 
 def _is_function(tok: tuple[str, str]) -> bool:
@@ -143,10 +177,12 @@ def _join(tokens: list[tuple[str, str]]) -> str:
 
     ``d/dw`` applies to the term that follows it: up to the next ``+``/``-``, ``,`` or
     closing bracket at its own level, so ``d/dw (1/2)*(y - t)**2 + c`` is
-    ``Derivative((1/2)*(y - t)**2, w) + c``.
+    ``Derivative((1/2)*(y - t)**2, w) + c``. The elementwise product ``%`` (from ``⊙``,
+    ``∘``) takes the whole product after it, as in the notes: ``s ⊙ Wᵀ d`` is
+    ``s % (W.T*d)``.
     """
     out: list[tuple[str, str]] = []
-    open_derivs: list[tuple[int, str]] = []   # (bracket depth inside it, variable)
+    groups: list[tuple[int, str | None]] = []   # (bracket depth inside it, d/dw variable or None)
     depth = 0
 
     def emit(tok: tuple[str, str]) -> None:
@@ -165,10 +201,11 @@ def _join(tokens: list[tuple[str, str]]) -> str:
             depth -= 1
         out.append(tok)
 
-    def close_derivs() -> None:
-        while open_derivs and open_derivs[-1][0] == depth:
-            _, var = open_derivs.pop()
-            out.extend([(",", ","), ("name", var)])
+    def close_groups() -> None:
+        while groups and groups[-1][0] == depth:
+            _, var = groups.pop()
+            if var is not None:
+                out.extend([(",", ","), ("name", var)])
             emit((")", ")"))
 
     i = 0
@@ -179,20 +216,23 @@ def _join(tokens: list[tuple[str, str]]) -> str:
                 and len(tokens[i + 2][1]) > 1):
             emit(("name", "Derivative"))
             emit(("(", "("))
-            open_derivs.append((depth, KEYWORD_NAMES.get(tokens[i + 2][1][1:],
-                                                         tokens[i + 2][1][1:])))
+            groups.append((depth, KEYWORD_NAMES.get(tokens[i + 2][1][1:],
+                                                    tokens[i + 2][1][1:])))
             i += 3
             continue
         binary_sign = tok[0] in ("+", "-") and bool(out) and out[-1][0] in _VALUE_END
-        if tok[0] in (")", "]", ",") or binary_sign:
-            close_derivs()
+        if tok[0] in (")", "]", ",", "%") or binary_sign:
+            close_groups()
         if tok[0] == "name" and tok[1] in KEYWORD_NAMES:
             tok = ("name", KEYWORD_NAMES[tok[1]])
         emit(tok)
+        if tok[0] == "%":
+            emit(("(", "("))
+            groups.append((depth, None))
         i += 1
-    while open_derivs:
-        depth = open_derivs[-1][0]
-        close_derivs()
+    while groups:
+        depth = groups[-1][0]
+        close_groups()
     return " ".join(v for _, v in out)
 
 
@@ -273,8 +313,7 @@ def parse(text: str) -> ast.Expression:
     try:
         tree = ast.parse(source, mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        raise _unparsable("Your answer could not be read as a formula"
-                          + (f" ({exc.msg})." if isinstance(exc, SyntaxError) and exc.msg
-                             else ".")) from None
+        raise _unparsable(UNREADABLE) from None
     _validate(tree)
+    _mark_decimals(tree, source)
     return tree

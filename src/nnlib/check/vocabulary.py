@@ -9,7 +9,7 @@ from __future__ import annotations
 # Unicode characters rewritten before tokenizing (operators, superscripts, Greek letters).
 UNICODE_OPERATORS: dict[str, str] = {
     "\u2212": "-", "\u2013": "-", "\u00b7": "*", "\u22c5": "*", "\u00d7": "*",
-    "\u00f7": "/", "\u2218": " % ", "\u2299": " % ", "\u1d40": ".T", "\u00b2": "**2",
+    "\u00f7": "/", "\u2218": " % ", "\u2299": " % ", "\u1d40": ".T ", "\u22a4": ".T ", "\u00b2": "**2",
     "\u00b3": "**3", "\u2202": "d", "\u221a": "sqrt",
 }
 

@@ -1,5 +1,6 @@
 """Command line: ``python -m nnlib.course build [--check] [--solutions DIR] [--course DIR]``
-and ``python -m nnlib.course release --bank PRIVATE --out DIR [--roster CSV --secret-file F]``."""
+and ``python -m nnlib.course release --bank PRIVATE --out DIR [--roster CSV --secret-file F]``
+and ``python -m nnlib.course audit [--question ID ...] [--seed N] [--bank PATH] [--verbose]``."""
 from __future__ import annotations
 
 import argparse
@@ -18,6 +19,14 @@ def main(argv: list[str] | None = None) -> int:
                    help="write nothing; exit 1 if any student notebook is out of date")
     b.add_argument("--solutions", default="solutions", help="master notebooks (default: solutions)")
     b.add_argument("--course", default="course", help="student notebooks (default: course)")
+    a = sub.add_parser("audit", help="check every bank question with wrong and equivalent "
+                                     "answers; exit 1 if a wrong one is accepted or an "
+                                     "equivalent one rejected")
+    a.add_argument("--question", action="append", default=None,
+                   help="audit only this question id (repeatable), e.g. --question 2.1")
+    a.add_argument("--seed", type=int, default=0, help="seed of the checker's evaluation points")
+    a.add_argument("--bank", default=None, help="a bank directory or file (default: the package's)")
+    a.add_argument("--verbose", action="store_true", help="list every answer tried")
     r = sub.add_parser("release", help="build a graded course's student notebooks and "
                                         "student bank from a private bank, then scan them")
     r.add_argument("--bank", required=True, help="the instructor's private bank (folder or file)")
@@ -33,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         from .release_cli import run_release
 
         return run_release(args)
+    if args.command == "audit":
+        return _audit(args)
     try:
         result = build(args.solutions, args.course, check=args.check)
     except (BuildError, FileNotFoundError) as exc:
@@ -51,6 +62,25 @@ def main(argv: list[str] | None = None) -> int:
     if not result.changed:
         print("course/ is up to date")
     return 0
+
+
+def _audit(args) -> int:
+    from .audit import audit, report
+    from .bank import BankError, load_bank
+
+    try:
+        bank = load_bank(args.bank)
+    except (BankError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    unknown = [q for q in args.question or [] if q not in bank]
+    if unknown:
+        print(f"error: no question {', '.join(unknown)} in the bank", file=sys.stderr)
+        return 2
+    results = audit(bank, args.question, args.seed)
+    print(report(results, args.verbose))
+    bad = any(r.accepted_mutants or r.rejected_rewrites for r in results)
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ CASES_SEED = 0
 _ID = re.compile(r"^(\d+)\.(\d+)$")
 _TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 _FIELDS = {"kind", "prompt", "variable", "points", "expected", "variables", "shapes",
-           "subs", "rtol", "reference", "cases", "hints", "mode", "params"}
+           "subs", "rtol", "reference", "cases", "hints", "mode", "params",
+           "digits", "start", "min_steps", "plain_steps", "allow_sympy"}
 #: ``practice``: instant right/wrong feedback, answer in the bank. ``graded``: the notebook
 #: only validates the form of the answer; the instructor's private bank grades it later.
 MODES = ("practice", "graded")
@@ -72,14 +73,27 @@ class Question:
     mode: str = "practice"
     params: dict[str, tuple] | None = None
     source: str = field(default="", compare=False)
+    #: number: significant digits the prompt asks for (a decimal with fewer is "not precise enough")
+    digits: int | None = None
+    #: steps: the expression the derivation starts from (first step must equal it)
+    start: str | None = None
+    #: steps: fewest steps, and fewest steps that carry out the derivative as a formula
+    min_steps: int | None = None
+    plain_steps: int | None = None
+    #: expr/matrix/steps: accept SymPy objects from a student (default: only typed text)
+    allow_sympy: bool = False
 
     @property
     def graded(self) -> bool:
         """A graded question: no right/wrong feedback in the notebook (see ``mode``)."""
         return self.mode == "graded"
 
-    def check(self, value: Any):
+    def check(self, value: Any, seed: int = 0, student: bool = False):
         """Decide ``value`` and return an :class:`nnlib.check.Verdict`.
+
+        ``seed`` chooses the checker's evaluation points (a grader passes its own).
+        ``student=True`` (``check_answer`` and the grader) also refuses answers that are
+        not typed (see :meth:`refusal`); instructors' own checks pass SymPy objects.
 
         ``expr``/``matrix``/``number`` use ``nnlib.check.check``; ``steps`` uses
         ``nnlib.check.check_steps`` on a list of step strings; ``code`` calls the
@@ -92,7 +106,37 @@ class Question:
         NotImplementedError
             Only for ``code``: the student's function is still the generated stub.
         """
-        return self._with_hint(self._verdict(value))
+        if student:
+            refused = self.refusal(value)
+            if refused is not None:
+                return refused
+        return self._with_hint(self._verdict(value, seed))
+
+    def refusal(self, value: Any):
+        """A Verdict refusing a student's answer that was not typed, else None.
+
+        A derivation or formula question asks the student to do the derivation: a SymPy
+        formula (e.g. from ``sympy.diff``) is refused unless ``allow_sympy``; SymPy numbers
+        and matrices of numbers are numbers like any other. Objects of user-defined types
+        (subclasses of ``str``, SymPy or numpy classes) are always refused.
+        """
+        from nnlib import check as checker
+        from nnlib.check.answer import foreign_type
+
+        if self.kind == "code":
+            return None
+        name = foreign_type(value)
+        if name:
+            return checker.Verdict(False, "unparsable", f"Your answer is an object of a type "
+                                   f"defined in your own code ({name}); write it as text.")
+        items = value if isinstance(value, (list, tuple)) and self.kind == "steps" else [value]
+        if not self.allow_sympy and self.kind in ("expr", "matrix", "steps"):
+            import sympy as sp
+            if any(isinstance(v, (sp.Basic, sp.MatrixBase)) and v.free_symbols for v in items):
+                return checker.Verdict(False, "unparsable", "This exercise asks for the "
+                                       "derivation itself: type your result as a string "
+                                       "(not a SymPy object, e.g. from sympy.diff).")
+        return None
 
     def _with_hint(self, verdict: Any) -> Any:
         """The verdict, with this question's hint for its diagnosis added to the feedback."""
@@ -101,21 +145,25 @@ class Question:
             verdict.feedback = f"{verdict.feedback} Hint: {hint}"
         return verdict
 
-    def _verdict(self, value: Any) -> Any:
+    def _verdict(self, value: Any, seed: int = 0) -> Any:
         from nnlib import check as checker
 
         rtol = self.tolerance
         if self.kind == "steps":
             if isinstance(value, str) or not isinstance(value, (list, tuple)):
-                raise TypeError(f"question {self.id}: a derivation is a list of step "
-                                f"strings, got {type(value).__name__}")
+                from nnlib.check.steps import ONE_STRING
+                what = "one string" if isinstance(value, str) else type(value).__name__
+                return checker.Verdict(False, "unparsable", ONE_STRING.replace(
+                    "not one string", f"not {what}"))
             return checker.check_steps(list(value), expected=self.expected,
                                        variables=self.variables, shapes=self.shapes,
-                                       subs=self.subs or {}, rtol=rtol)
+                                       subs=self.subs or {}, rtol=rtol, seed=seed,
+                                       start=self.start, min_steps=self.min_steps,
+                                       plain_steps=self.plain_steps)
         if self.kind == "code":
             return self._check_code(value, checker, rtol)
         return checker.check(value, self.expected, variables=self.variables,
-                             shapes=self.shapes, rtol=rtol)
+                             shapes=self.shapes, rtol=rtol, seed=seed, digits=self.digits)
 
     @property
     def tolerance(self) -> float:
@@ -299,6 +347,25 @@ def _parse_question(fname: str, qid: str, entry: Any) -> Question:
             raise fail(f"{name} must be 'module:function', got {target!r}")
     if kind != "code" and (reference or cases):
         raise fail("reference/cases are only for kind = 'code'")
+    digits = _get(entry, "digits", int, fail)
+    if digits is not None and (isinstance(digits, bool) or not 1 <= digits <= 15 or kind != "number"):
+        raise fail(f"digits must be an integer from 1 to 15 on a number question, got {digits!r}")
+    start = _get(entry, "start", str, fail)
+    if start is not None:
+        from nnlib.check.answer import names_in
+        from nnlib.check.parse import ParseError
+        try:
+            names_in(start)
+        except ParseError as exc:
+            raise fail(f"start {start!r} is not a valid formula: {exc.message}") from None
+    min_steps = _get(entry, "min_steps", int, fail)
+    plain_steps = _get(entry, "plain_steps", int, fail)
+    if kind != "steps" and (start is not None or min_steps is not None or plain_steps is not None):
+        raise fail("start/min_steps/plain_steps are only for kind = 'steps'")
+    for name, n in (("min_steps", min_steps), ("plain_steps", plain_steps)):
+        if n is not None and (isinstance(n, bool) or not 1 <= n <= 50):
+            raise fail(f"{name} must be an integer from 1 to 50, got {n!r}")
+    allow_sympy = _get(entry, "allow_sympy", bool, fail, default=False)
     hints = _get(entry, "hints", dict, fail)
     for diagnosis, hint in (hints or {}).items():
         if diagnosis not in HINTABLE:
@@ -316,7 +383,8 @@ def _parse_question(fname: str, qid: str, entry: Any) -> Question:
         points=points, expected=None if expected is None else str(expected),
         variables=None if variables is None else tuple(variables), shapes=shapes,
         subs=subs, rtol=None if rtol is None else float(rtol), reference=reference,
-        cases=cases, hints=hints, source=fname,
+        cases=cases, hints=hints, source=fname, digits=digits, start=start,
+        min_steps=min_steps, plain_steps=plain_steps, allow_sympy=allow_sympy,
     )
 
 

@@ -144,7 +144,7 @@ def check_answer(qid: str, value: Any) -> AnswerResult:
         ok, message = validate(question, value)
         return AnswerResult(qid, RECEIVED if ok else INVALID, question.prompt, message)
     try:
-        verdict = question.check(value)
+        verdict = question.check(value, student=True)
     except NotImplementedError:
         return AnswerResult(qid, NOT_ATTEMPTED, question.prompt,
                             "Your function still raises NotImplementedError: fill in its body.")
