@@ -1,14 +1,12 @@
 """Shared helpers for the tests of lessons 12-14 (not a test module itself).
 
-* ``anchors(bank_file)`` reads the ``# start = "..."`` / ``# min_steps = N`` comment lines that
-  follow each ``[questions."<id>"]`` header (they become bank fields once the bank knows them).
+* ``anchors(bank_file)`` returns each derivation's ``start`` and ``min_steps`` bank fields.
 * ``master_answer(notebook, variable)`` returns the value a master notebook assigns to an answer
   variable inside its solution region, read with ``ast.literal_eval`` (never executed).
 """
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 import nbformat
@@ -16,24 +14,14 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[2]
 BANK_DIR = ROOT / "src" / "nnlib" / "course" / "bank"
 SOLUTIONS = ROOT / "solutions"
-_HEADER = re.compile(r'^\[questions\."(\d+\.\d+)"\]\s*$')
-_START = re.compile(r'^#\s*start\s*=\s*"(.*)"\s*$')
-_MIN = re.compile(r"^#\s*min_steps\s*=\s*(\d+)\s*$")
 
 
 def anchors(stem: str) -> dict[str, dict]:
-    """``{qid: {"start": str, "min_steps": int}}`` for the questions that carry the comments."""
-    found: dict[str, dict] = {}
-    qid = None
-    for line in (BANK_DIR / f"{stem}.toml").read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if m := _HEADER.match(line):
-            qid = m.group(1)
-        elif qid and (m := _START.match(line)):
-            found.setdefault(qid, {})["start"] = m.group(1)
-        elif qid and (m := _MIN.match(line)):
-            found.setdefault(qid, {})["min_steps"] = int(m.group(1))
-    return found
+    """``{qid: {"start": str, "min_steps": int}}`` for the lesson's derivations that state a start."""
+    from nnlib.course.bank import load_bank
+
+    bank = load_bank(BANK_DIR / f"{stem}.toml")
+    return {qid: {"start": q.start, "min_steps": q.min_steps} for qid, q in bank.items() if q.start}
 
 
 def master_answer(stem: str, variable: str):

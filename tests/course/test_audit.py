@@ -13,8 +13,12 @@ def test_whole_bank_no_accepted_mutant_no_rejected_rewrite():
     text = report(results)
     assert sum(len(r.accepted_mutants) for r in results) == 0, text
     assert sum(len(r.rejected_rewrites) for r in results) == 0, text
-    # the audit really tried things: every question has wrong answers and rewrites
-    assert all(r.mutants and r.rewrites for r in results), text
+    # the audit really tried things: every question has wrong answers, and rewrites unless it
+    # is a derivation whose start SymPy cannot rewrite into a distinct intermediate step (those
+    # derivations' correct answers are the masters', checked in tests/course/test_lesson*_bank.py)
+    bank = load_bank()
+    assert all(r.mutants for r in results), text
+    assert all(r.rewrites for r in results if bank[r.qid].kind != "steps"), text
     families = {o.family for r in results for o in r.mutants}
     for family in ("term sign flipped", "term dropped", "factor dropped", "transpose removed",
                    "variables swapped", "kink term (|v| > 100)", "narrow bump at v = 5",

@@ -213,12 +213,34 @@ def _append(env: dict, block: dict, size: int) -> dict:
             for s, v in env.items()}
 
 
-def _breakpoint_block(env: dict, kinks, k: int) -> dict | None:
+def _defined_bases(env: dict, exprs, candidates: np.ndarray) -> np.ndarray:
+    """Up to BASES_PER_ROOT of the ``candidates`` (point indices) where every expression is finite.
+
+    A breakpoint taken at a base point where one side is undefined (e.g. the square root of
+    a negative product) yields only undefined points, so such bases are skipped.
+    """
+    ok = np.ones(len(candidates), dtype=bool)
+    with np.errstate(all="ignore"):
+        point = {s: v[candidates] for s, v in env.items()}
+        for e in exprs:
+            try:
+                vals = np.asarray(evaluate(e, point, len(candidates)))
+                vals = np.broadcast_to(vals, (len(candidates), *vals.shape[1:]))
+                ok &= np.isfinite(vals).reshape(len(candidates), -1).all(axis=1)
+            except Exception:  # not evaluable here: keep the first candidates
+                return candidates[:BASES_PER_ROOT]
+    good = candidates[ok][:BASES_PER_ROOT]
+    return good if len(good) else candidates[:BASES_PER_ROOT]
+
+
+def _breakpoint_block(env: dict, kinks, k: int, exprs=()) -> dict | None:
     """Points on both sides of every breakpoint found (copies of base points, one variable moved)."""
     scalars = [s for s in env if isinstance(s, sp.Symbol)]
     pieces = []
     count = 0
-    bases = np.arange(min(BASES_PER_ROOT, k))
+    first = np.arange(min(k, env_size(env, k)))
+    positive = np.arange(env_size(env, k) - BASES_PER_ROOT, env_size(env, k))  # see sample_env
+    bases = np.unique(np.concatenate([_defined_bases(env, exprs, first), _defined_bases(env, exprs, positive)]))
     deadline = time.perf_counter() + SEARCH_SECONDS
     for g in kinks[:MAX_KINKS]:
         if time.perf_counter() > deadline:
@@ -413,7 +435,10 @@ def sample_env(symbols, k: int, seed: int, positive: bool = False, exprs=()) -> 
         env = _append(env, block, len(next(iter(block.values()))))
     kinks = kink_arguments(*exprs) if scalars else []
     if kinks:
-        block = _breakpoint_block(env, kinks, k)
+        # positive copies of the first base points: a breakpoint moved from one of them keeps
+        # products and quotients of the other variables positive (sqrt(F*u/M) stays defined)
+        env = _append(env, {s: np.abs(v[:BASES_PER_ROOT]) for s, v in env.items()}, BASES_PER_ROOT)
+        block = _breakpoint_block(env, kinks, k, exprs)
         if block is not None:
             env = {s: np.concatenate([env[s], block[s]]) for s in env}
     probes = _matrix_probes(*exprs) if len(scalars) < len(symbols) else []

@@ -45,6 +45,11 @@ def _formula(expr) -> bool:
     return is_matrix(expr) or bool(getattr(expr, "free_symbols", None))
 
 
+def _same_text(a, b) -> bool:
+    """Two steps typed identically, spaces aside."""
+    return isinstance(a, str) and isinstance(b, str) and "".join(a.split()) == "".join(b.split())
+
+
 def _needs_subs(prev, cur, values: dict) -> bool:
     """True when ``cur`` has plugged in values that ``prev`` still has as symbols."""
     if not values or is_matrix(prev) or is_matrix(cur):
@@ -116,6 +121,7 @@ def check_steps(steps, expected=None, variables=None, shapes=None, subs=None,
     verdicts: list[Verdict] = []
     prev = None
     plain = 0
+    repeated = 0  # steps typed exactly as the step before (they do not count as steps)
     for i, text in enumerate(steps):
         try:
             cur, inexact = to_sympy(text, q.symbols)
@@ -143,14 +149,16 @@ def check_steps(steps, expected=None, variables=None, shapes=None, subs=None,
             if not v:
                 return _failed(verdicts, i, None)
             general = not plugged
-        if (general and _formula(cur) and not (isinstance(text, str) and has_derivative(text))):
+        if prev is not None and _same_text(text, steps[i - 1]):
+            repeated += 1
+        elif (general and _formula(cur) and not (isinstance(text, str) and has_derivative(text))):
             plain += 1
         prev = cur
-    if min_steps and len(steps) < min_steps:
+    if min_steps and len(steps) - repeated < min_steps:
         return StepsVerdict(verdicts, None, None, False, "other",
                             f"Every step follows, but this derivation asks for at least "
-                            f"{min_steps} steps: show how you get from the start to the "
-                            "result.")
+                            f"{min_steps} steps (a step that only repeats the one before does "
+                            "not count): show how you get from the start to the result.")
     if plain_steps and plain < plain_steps:
         return StepsVerdict(verdicts, None, None, False, "other",
                             "Every step follows, but no step carries out the derivative as "

@@ -309,20 +309,56 @@ def _rewrites_number(q: Question, value) -> list[tuple[str, Any]]:
 
 # ----------------------------------------------------------------- derivations
 
+def _step_text(expr, symbols: dict) -> str:
+    """A step as a student would type it (matrix expressions in checker syntax)."""
+    return as_answer(expr, symbols) if is_matrix(expr) else sp.sstr(expr)
+
+
+def _intermediate_forms(start, expected, symbols: dict, plain_start: bool) -> list[str]:
+    """Rewrites of the start that differ (as formulas) from the start and the result and from
+    each other: the evaluated derivative, expanded, factored, over a common denominator."""
+    candidates = [start]
+    for f in (sp.expand, sp.factor, sp.together, sp.cancel):
+        try:
+            candidates.append(f(start))
+        except Exception:  # a matrix expression or a form SymPy cannot rewrite
+            continue
+    seen = [expected] + ([start] if plain_start else [])
+    out = []
+    for c in candidates:
+        text = _step_text(c, symbols)
+        try:  # compare as the checker will see the typed step
+            c = to_sympy(text, symbols)[0] if isinstance(text, str) else c
+        except (ParseError, ValueError, TypeError):
+            continue
+        if any(c == t for t in seen):
+            continue
+        seen.append(c)
+        out.append(text)
+    return out
+
+
 def _steps_answers(q: Question) -> tuple[list, list]:
     """Mutant and rewrite derivations for a ``steps`` question with a ``start``."""
     if not q.start:
         return [], [("bank value as one step", [q.expected])]
     subs = q.subs or {}
-    symbols = make_symbols(sorted(set(names_in(q.start)) | set(subs)))
+    symbols = make_symbols(sorted(set(names_in(q.start)) | set(names_in(q.expected)) | set(subs)), q.shapes)
     start, _ = to_sympy(q.start, symbols)
     values = {symbols[k]: sp.sympify(v) for k, v in subs.items() if k in symbols}
-    general = sp.sstr(start)
-    plugged = sp.sstr(start.xreplace(values)) if values else general
+    general = _step_text(start, symbols)
     wrt = re.search(r"d/d([A-Za-z_][A-Za-z0-9_]*)", q.start)
     v = wrt.group(1) if wrt else "x"
-    rewrites = [("start, formula, values, result", [q.start, general, plugged, q.expected]),
-                ("start, formula, result", [q.start, general, q.expected])]
+    expected, _ = to_sympy(q.expected, symbols)
+    forms = _intermediate_forms(start, expected, symbols, plain_start="d/d" not in q.start)
+    need = max(1, (q.min_steps or 0) - 2)  # steps between the start and the result
+    # a rewrite needs `need` genuine intermediate forms; where SymPy finds none (matrix
+    # identities, a result that is the start's own canonical form) none is made up
+    rewrites = [("start, intermediate forms, result", [q.start, *forms[:need], q.expected])] \
+        if len(forms) >= need else []
+    if values and len(forms) >= need:
+        plugged_form = _step_text(start.xreplace(values), symbols)
+        rewrites.append(("start, forms, values, result", [q.start, *forms[:need], plugged_form, q.expected]))
     mutants = [
         ("result alone", [q.expected]),
         ("start then result", [q.start, q.expected]),
@@ -355,7 +391,11 @@ def audit_question(q: Question, seed: int = 0) -> QuestionAudit:
     result = QuestionAudit(q.id)
     rng = np.random.default_rng(seed + 7919)
     if q.kind == "steps":
-        mutants, rewrites = _steps_answers(q)
+        try:
+            mutants, rewrites = _steps_answers(q)
+        except Exception as exc:  # a start the audit cannot read: say so, never crash the audit
+            result.rewrites = [Outcome("start readable", q.start, False, "error", f"{type(exc).__name__}: {exc}")]
+            return result
         result.mutants = [_try(q, f, a, seed) for f, a in mutants]
         result.rewrites = [_try(q, f, a, seed) for f, a in rewrites]
         return result
