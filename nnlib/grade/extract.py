@@ -1,7 +1,9 @@
 """Taking the raw answer values out of an executed notebook, and nothing else.
 
 After the student's cells ran, one extra cell (:func:`extraction_cell`) runs in the same
-kernel and prints the answer variables as JSON between a random nonce marker. Each
+kernel and writes the answer variables as JSON between a random nonce marker into a file
+of the scratch directory whose name the student's code never saw (nothing goes through
+the output channel, so printing cannot hide or forge it). Each
 value becomes plain text: ``str()`` of SymPy objects/matrices and strings, ``repr`` of
 numbers, ``Matrix([...])`` for numpy arrays, a list of strings for steps, and the source
 text (``inspect.getsource``) of functions. :func:`parse_answers` reads that output
@@ -19,7 +21,7 @@ MAX_ANSWER_BYTES = 2 * 1024 * 1024   # whole JSON payload
 MAX_VALUE_CHARS = 100_000            # one answer (function sources can be long)
 
 _CELL = r'''
-def _nnlib_grade_extract(names, mark):
+def _nnlib_grade_extract(names, mark, path):
     import inspect, json, types
     out = {}
     g = globals()
@@ -42,8 +44,9 @@ def _nnlib_grade_extract(names, mark):
                 out[name] = str(v)
         except Exception as e:
             out[name] = None
-    print(mark + json.dumps(out) + mark)
-_nnlib_grade_extract({names!r}, {mark!r})
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(mark + json.dumps(out) + mark)
+_nnlib_grade_extract({names!r}, {mark!r}, {path!r})
 del _nnlib_grade_extract
 '''
 
@@ -53,12 +56,13 @@ def new_marker() -> str:
     return "@@NNLIB-GRADE-" + secrets.token_hex(16) + "@@"
 
 
-def extraction_cell(names: list[str], marker: str) -> str:
-    """Source of the cell that prints ``names`` as JSON between ``marker``s."""
+def extraction_cell(names: list[str], marker: str, path: str) -> str:
+    """Source of the cell that writes ``names`` as JSON between ``marker``s to ``path``."""
     for name in names:
         if not name.isidentifier():
             raise ValueError(f"answer variable name is not an identifier: {name!r}")
-    return _CELL.replace("{names!r}", repr(list(names))).replace("{mark!r}", repr(marker))
+    return (_CELL.replace("{names!r}", repr(list(names))).replace("{mark!r}", repr(marker))
+            .replace("{path!r}", repr(path)))
 
 
 def parse_answers(text: str, marker: str, names: list[str]) -> dict[str, str | list[str]]:
@@ -97,9 +101,3 @@ def parse_answers(text: str, marker: str, names: list[str]) -> dict[str, str | l
               and all(isinstance(v, str) and len(v) <= MAX_VALUE_CHARS for v in value)):
             answers[name] = list(value)
     return answers
-
-
-def stream_text(outputs: list[Any]) -> str:
-    """The concatenated stdout of a cell's outputs."""
-    return "".join(o.get("text", "") for o in outputs
-                   if o.get("output_type") == "stream" and o.get("name") == "stdout")

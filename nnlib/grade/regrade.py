@@ -1,15 +1,20 @@
 """Re-checking extracted answers in the grader's own process, with the grader's bank.
 
 For every question of the lesson: no value -> "not attempted"; ``kind == "code"`` ->
-the student's source runs in a separate sandbox (``code_runner``) on inputs from the
-question's ``cases`` (seeded by the question id) and the outputs are compared here with
-the ``reference`` implementation by ``nnlib.check.check_values``; any other kind ->
-``Question.check(value)``. Points and maxima come from the bank only. Feedback never
-contains the expected answer.
+the student's source runs in a separate sandbox (``code_runner``) on the question's public
+``cases`` (the notebook's own inputs, with the edge cases the bank defines) and on a
+fresh draw of ``cases`` from a secret seed the student never sees, and the outputs are
+compared here with the ``reference`` implementation by ``nnlib.check.check_values``; any
+other kind -> ``Question.check(value)`` (with a secret sampling seed where the checker
+accepts one). A derivation longer than :data:`MAX_STEPS` steps is an error row.
+Points and maxima come from the bank only. Feedback never contains the expected answer.
 """
 from __future__ import annotations
 
+import inspect
+import secrets
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,6 +23,15 @@ from .code_runner import CodeRunError, run_code
 from .sandbox import Limits
 
 CORRECT, INCORRECT, NOT_ATTEMPTED, ERROR = "correct", "incorrect", "not attempted", "error"
+MAX_STEPS = 50          # steps of one derivation answer the grader checks at most
+FRESH_DRAWS = 2         # draws of a code question's cases from the secret seed
+
+
+class CheckBudgetExceeded(BaseException):
+    """The grader-side checking of one submission ran past its time budget.
+
+    A BaseException, so that no ``except Exception`` around one answer swallows it.
+    """
 
 
 @dataclass
@@ -35,20 +49,32 @@ class ExerciseResult:
 
 
 def regrade(questions: list[Any], answers: dict[str, Any], limits: Limits,
-            code_timeout: float = 30.0) -> list[ExerciseResult]:
-    """Grade ``answers`` (``{variable: text or list of text}``) against ``questions``."""
-    return [_grade_one(q, answers.get(q.variable), limits, code_timeout) for q in questions]
+            code_timeout: float = 30.0, uid: int | None = None, work: Path | None = None,
+            cgroups: list[str] | None = None) -> list[ExerciseResult]:
+    """Grade ``answers`` (``{variable: text or list of text}``) against ``questions``.
+
+    ``uid``, ``work`` and ``cgroups`` are the submission's sandbox (see ``worker.py``),
+    used by the code runner.
+    """
+    sandbox = {"uid": uid, "work": work, "cgroups": cgroups}
+    return [_grade_one(q, answers.get(q.variable), limits, code_timeout, sandbox)
+            for q in questions]
 
 
-def _grade_one(q: Any, value: Any, limits: Limits, code_timeout: float) -> ExerciseResult:
+def _grade_one(q: Any, value: Any, limits: Limits, code_timeout: float,
+               sandbox: dict[str, Any]) -> ExerciseResult:
     max_points = float(getattr(q, "points", 1))
     if value is None or (isinstance(value, str) and value.strip() in ("", "...", "None")):
         return ExerciseResult(q.id, 0.0, max_points, NOT_ATTEMPTED, "not attempted")
+    if q.kind == "steps" and isinstance(value, list) and len(value) > MAX_STEPS:
+        return ExerciseResult(q.id, 0.0, max_points, ERROR,
+                              f"{len(value)} steps: the grader checks at most "
+                              f"{MAX_STEPS} steps per derivation")
     try:
         if q.kind == "code":
-            correct, feedback = _check_code(q, value, limits, code_timeout)
+            correct, feedback = _check_code(q, value, limits, code_timeout, sandbox)
         else:
-            verdict = q.check(value)
+            verdict = _check_with_secret_seed(q, value)
             correct, feedback = bool(verdict.correct), str(getattr(verdict, "feedback", ""))
     except _NotAttempted:
         return ExerciseResult(q.id, 0.0, max_points, NOT_ATTEMPTED, "not attempted")
@@ -68,21 +94,76 @@ def _without_expected(feedback: str, q: Any) -> str:
     return feedback
 
 
-def _check_code(q: Any, source: Any, limits: Limits, timeout: float) -> tuple[bool, str]:
+_SEED_PARAMETERS = ("seed", "sample_seed", "rng_seed")
+
+
+def _seed_keyword(func: Any) -> dict[str, int]:
+    """``{name: secret}`` for the sampling-seed parameter ``func`` accepts, else {}."""
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return {}
+    for name in _SEED_PARAMETERS:
+        if name in params:
+            return {name: secrets.randbits(63)}
+    return {}
+
+
+def _check_with_secret_seed(q: Any, value: Any) -> Any:
+    """``q.check(value)``, with numeric sample points from a secret seed where the
+    checker takes a seed (the bank's ``Question.check`` or ``nnlib.check`` itself)."""
+    seed = _seed_keyword(q.check)
+    if seed:
+        return q.check(value, **seed)
+    from nnlib import check as checker
+
+    target = checker.check_steps if q.kind == "steps" else checker.check
+    seed = _seed_keyword(target)
+    if not seed or not hasattr(q, "_with_hint"):
+        return q.check(value)
+    if q.kind == "steps":
+        if isinstance(value, str) or not isinstance(value, (list, tuple)):
+            raise TypeError("a derivation is a list of step strings")
+        verdict = checker.check_steps(list(value), expected=q.expected, variables=q.variables,
+                                      shapes=q.shapes, subs=q.subs or {}, rtol=q.tolerance,
+                                      **seed)
+    else:
+        verdict = checker.check(value, q.expected, variables=q.variables, shapes=q.shapes,
+                                rtol=q.tolerance, **seed)
+    return q._with_hint(verdict)
+
+
+def grading_cases(q: Any) -> list[tuple]:
+    """The public cases of a code question plus :data:`FRESH_DRAWS` draws of its
+    ``cases`` function from a secret seed (a lookup table of the public inputs fails)."""
+    from nnlib.course.bank import resolve
+
+    cases = list(q.code_cases())
+    make = resolve(q.cases)
+    rng = np.random.default_rng(secrets.randbits(128))
+    for _ in range(FRESH_DRAWS):
+        cases += [args if isinstance(args, tuple) else (args,) for args in make(rng)]
+    return cases
+
+
+def _check_code(q: Any, source: Any, limits: Limits, timeout: float,
+                sandbox: dict[str, Any]) -> tuple[bool, str]:
     if not isinstance(source, str):
         return False, "the answer is not a function"
     from nnlib.course.bank import resolve
 
     reference = resolve(q.reference)
-    cases = q.code_cases()
-    outputs = run_code(source, cases, limits, timeout, preferred=reference.__name__)
+    cases = grading_cases(q)
+    outputs = run_code(source, cases, limits, timeout, preferred=reference.__name__, **sandbox)
     rtol = q.tolerance
     for i, (args, out) in enumerate(zip(cases, outputs)):
         if isinstance(out, CodeRunError) and str(out).startswith("NotImplementedError"):
             raise _NotAttempted()
         if isinstance(out, CodeRunError):
             return False, f"test case {i + 1} raised {out}"
-        correct, feedback = _compare(out, np.asarray(reference(*args), dtype=np.float64), rtol)
+        expected = np.asarray(reference(*[a.copy() if isinstance(a, np.ndarray) else a
+                                          for a in args]), dtype=np.float64)
+        correct, feedback = _compare(out, expected, rtol)
         if not correct:
             return False, f"test case {i + 1}: {feedback}"
     return True, f"all {len(cases)} test cases pass"

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .bank import is_reading_notebook, questions_for
-from .discover import find_submissions
-from .job import Settings, cache_key, cache_path, grade_submission, read_cached, skipped_result, write_atomic
+from .discover import Submission, open_submissions
+from .job import (Settings, cache_key, cache_path, error_result, grade_submission, read_cached,
+                  skipped_result, write_atomic)
 from .parallel import map_jobs
 from .report import write_reports
 
@@ -28,18 +29,68 @@ def grade_folder(submissions: str | Path, out: str | Path, bank: Mapping[str, An
     """
     out = Path(out)
     cache_dir = out / ".cache"
-    subs = find_submissions(submissions)
+    with open_submissions(submissions) as subs:
+        results = _grade_all(subs, cache_dir, bank, settings, jobs, dask, progress)
+    write_reports(results, out)
+    return results
+
+
+def duplicates(subs: list[Submission], bank: Mapping[str, Any]) -> dict[int, str]:
+    """``{index: reason}`` for every submission that repeats a lesson its student handed in
+    already: two notebooks of one student sharing a graded question, whatever their file
+    names and however the bank is laid out. The one named exactly like its questions' bank
+    file is kept (else the first by name); the others are reported, never graded."""
+    by_student: dict[str, list[int]] = {}
+    for i, sub in enumerate(subs):
+        if not sub.error:
+            by_student.setdefault(sub.student, []).append(i)
+    found: dict[int, str] = {}
+    for student, indices in by_student.items():
+        ids = {i: {q.id for q in questions_for(bank, subs[i].lesson)} for i in indices}
+        exact = {i for i in indices
+                 if any(_stem(q) == subs[i].lesson for q in questions_for(bank, subs[i].lesson))}
+        order = sorted(indices, key=lambda i: (i not in exact, subs[i].lesson, str(subs[i].path)))
+        kept: list[int] = []
+        for i in order:
+            first = next((k for k in kept if ids[k] & ids[i]), None)
+            if first is None:
+                kept.append(i)
+            else:
+                found[i] = (f"duplicate: {subs[first].lesson}.ipynb of the same student has the "
+                            "same exercises and is the one graded; this copy adds no points")
+    return found
+
+
+def _stem(q: Any) -> str:
+    return Path(str(getattr(q, "source", "") or "")).stem
+
+
+def _grade_all(subs: list[Submission], cache_dir: Path, bank: Mapping[str, Any],
+               settings: Settings, jobs: int, dask: str | None,
+               progress: bool) -> list[dict[str, Any]]:
     results: list[dict[str, Any] | None] = [None] * len(subs)
     todo: list[tuple[int, Path]] = []
     args = []
+    repeated = duplicates(subs, bank)
     for i, sub in enumerate(subs):
         questions = questions_for(bank, sub.lesson)
+        if sub.error:
+            results[i] = error_result(sub, questions, sub.error)
+            continue
+        if i in repeated:
+            results[i] = error_result(sub, [], repeated[i])
+            continue
         if not questions and is_reading_notebook(sub.lesson):
             results[i] = skipped_result(sub, "a lesson without exercises (reading only): nothing to grade")
             continue
-        path = cache_path(cache_dir, sub, cache_key(sub, questions, settings))
+        try:
+            path = cache_path(cache_dir, sub, cache_key(sub, questions, settings))
+        except OSError as err:
+            results[i] = error_result(sub, questions, f"cannot be read: {err.strerror}")
+            continue
         cached = read_cached(path)
-        if cached is not None:
+        if cached is not None and cached.get("student") == sub.student \
+                and cached.get("lesson") == sub.lesson:
             results[i] = cached
         else:
             todo.append((i, path))
@@ -48,6 +99,4 @@ def grade_folder(submissions: str | Path, out: str | Path, bank: Mapping[str, An
         i, path = todo[j]
         write_atomic(path, json.dumps(result, sort_keys=True))
         results[i] = result
-    done = [r for r in results if r is not None]
-    write_reports(done, out)
-    return done
+    return [r for r in results if r is not None]

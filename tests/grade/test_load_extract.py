@@ -46,4 +46,4 @@ def test_parse_answers_needs_the_exact_marker():
 
 def test_extraction_cell_refuses_non_identifiers():
     with pytest.raises(ValueError, match="identifier"):
-        extraction_cell(["a; import os"], new_marker())
+        extraction_cell(["a; import os"], new_marker(), "/tmp/answers.json")

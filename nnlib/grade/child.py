@@ -1,0 +1,66 @@
+"""The child side of ``worker.py``: read, run and re-check one notebook, send back JSON.
+
+Runs in a process of its own with a memory limit; any exception, even MemoryError or
+RecursionError, becomes an error result. The grader-side checking of the answers has a
+time budget (``Settings.check_s``, a real-time timer in this process's main thread); past
+it the submission is an error that says so.
+"""
+from __future__ import annotations
+
+import json
+import signal
+from pathlib import Path
+from typing import Any
+
+from .execute import GradingError, run_notebook
+from .load import load_notebook
+from .regrade import CheckBudgetExceeded, regrade
+from .worker import limit_own_memory
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise CheckBudgetExceeded()
+
+
+def grade_in_child(send: Any, path: str, questions: list[Any], settings: Any, uid: int | None,
+                   work: str, cgroups: list[str], data_mb: int) -> None:
+    """Grade ``path``; send ``{"status": "graded", notes, exercises, seconds}`` or
+    ``{"status": "error", "reason": ...}`` through ``send``."""
+    try:
+        limit_own_memory(data_mb)
+        result = _grade(path, questions, settings, uid, Path(work), cgroups)
+    except GradingError as err:
+        result = {"status": "error", "reason": str(err)}
+    except CheckBudgetExceeded:
+        result = {"status": "error", "reason": f"the grader's checking of this submission's "
+                  f"answers took longer than {settings.check_s:g} s (limit)"}
+    except MemoryError:
+        result = {"status": "error", "reason": "the grader ran out of memory for this "
+                  "submission (a flood of output or messages?)"}
+    except RecursionError:
+        result = {"status": "error", "reason": "nested too deeply to be graded"}
+    except BaseException as err:  # noqa: BLE001 - any failure is this submission's row
+        result = {"status": "error",
+                  "reason": f"grading failed: {type(err).__name__}: {str(err)[:200]}"}
+    try:
+        send.send_bytes(json.dumps(result).encode("utf-8"))
+    finally:
+        send.close()
+
+
+def _grade(path: str, questions: list[Any], settings: Any, uid: int | None, work: Path,
+           cgroups: list[str]) -> dict[str, Any]:
+    nb = load_notebook(path, settings.max_bytes)
+    names = sorted({q.variable for q in questions})
+    run = run_notebook(nb, names, settings.limits, settings.timeout, uid=uid,
+                       scratch=work / "kernel", cgroups=cgroups)
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, settings.check_s + settings.code_timeout *
+                     sum(q.kind == "code" for q in questions))
+    try:
+        exercises = regrade(questions, run.answers, settings.limits, settings.code_timeout,
+                            uid=uid, work=work, cgroups=cgroups)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    return {"status": "graded", "notes": run.notes, "seconds": round(run.seconds, 3),
+            "exercises": [e.to_dict() for e in exercises]}
