@@ -2,13 +2,12 @@
 
 Runs in a process of its own with a memory limit; any exception, even MemoryError or
 RecursionError, becomes an error result. The grader-side checking of the answers has a
-time budget (``Settings.check_s``, a real-time timer in this process's main thread); past
-it the submission is an error that says so.
+time budget (``Settings.check_s``, a real-time timer in this process's main thread, see
+``regrade.regrade``); past it the submission is an error that says so.
 """
 from __future__ import annotations
 
 import json
-import signal
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +15,6 @@ from .execute import GradingError, run_notebook
 from .load import load_notebook
 from .regrade import CheckBudgetExceeded, regrade
 from .worker import limit_own_memory
-
-
-def _on_alarm(signum: int, frame: Any) -> None:
-    raise CheckBudgetExceeded()
 
 
 def grade_in_child(send: Any, path: str, questions: list[Any], settings: Any, uid: int | None,
@@ -54,13 +49,7 @@ def _grade(path: str, questions: list[Any], settings: Any, uid: int | None, work
     names = sorted({q.variable for q in questions})
     run = run_notebook(nb, names, settings.limits, settings.timeout, uid=uid,
                        scratch=work / "kernel", cgroups=cgroups)
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, settings.check_s + settings.code_timeout *
-                     sum(q.kind == "code" for q in questions))
-    try:
-        exercises = regrade(questions, run.answers, settings.limits, settings.code_timeout,
-                            uid=uid, work=work, cgroups=cgroups)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+    exercises = regrade(questions, run.answers, settings.limits, settings.code_timeout,
+                        uid=uid, work=work, cgroups=cgroups, check_s=settings.check_s)
     return {"status": "graded", "notes": run.notes, "seconds": round(run.seconds, 3),
             "exercises": [e.to_dict() for e in exercises]}

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import inspect
 import secrets
+import signal
+import threading
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -50,19 +53,50 @@ class ExerciseResult:
 
 def regrade(questions: list[Any], answers: dict[str, Any], limits: Limits,
             code_timeout: float = 30.0, uid: int | None = None, work: Path | None = None,
-            cgroups: list[str] | None = None) -> list[ExerciseResult]:
+            cgroups: list[str] | None = None, check_s: float | None = None) -> list[ExerciseResult]:
     """Grade ``answers`` (``{variable: text or list of text}``) against ``questions``.
 
     ``uid``, ``work`` and ``cgroups`` are the submission's sandbox (see ``worker.py``),
-    used by the code runner.
+    used by the code runner. ``check_s`` is the time the grader may spend checking the
+    non-code answers of this submission in all (a real-time timer, main thread only; code
+    answers have their own timeout); past it :class:`CheckBudgetExceeded` is raised.
     """
     sandbox = {"uid": uid, "work": work, "cgroups": cgroups}
-    return [_grade_one(q, answers.get(q.variable), limits, code_timeout, sandbox)
+    budget = _Budget(check_s)
+    return [_grade_one(q, answers.get(q.variable), limits, code_timeout, sandbox, budget)
             for q in questions]
 
 
+class _Budget:
+    """What is left of the checking time; arms SIGALRM around one check (main thread)."""
+
+    def __init__(self, seconds: float | None) -> None:
+        usable = seconds is not None and threading.current_thread() is threading.main_thread()
+        self.left = float(seconds) if usable else None
+
+    def __enter__(self) -> None:
+        if self.left is None:
+            return
+        if self.left <= 0:
+            raise CheckBudgetExceeded()
+        self._start = time.monotonic()
+        self._old = signal.signal(signal.SIGALRM, _raise_budget)
+        signal.setitimer(signal.ITIMER_REAL, self.left)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.left is None:
+            return
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self._old)
+        self.left -= time.monotonic() - self._start
+
+
+def _raise_budget(signum: int, frame: Any) -> None:
+    raise CheckBudgetExceeded()
+
+
 def _grade_one(q: Any, value: Any, limits: Limits, code_timeout: float,
-               sandbox: dict[str, Any]) -> ExerciseResult:
+               sandbox: dict[str, Any], budget: _Budget) -> ExerciseResult:
     max_points = float(getattr(q, "points", 1))
     if value is None or (isinstance(value, str) and value.strip() in ("", "...", "None")):
         return ExerciseResult(q.id, 0.0, max_points, NOT_ATTEMPTED, "not attempted")
@@ -74,7 +108,8 @@ def _grade_one(q: Any, value: Any, limits: Limits, code_timeout: float,
         if q.kind == "code":
             correct, feedback = _check_code(q, value, limits, code_timeout, sandbox)
         else:
-            verdict = _check_with_secret_seed(q, value)
+            with budget:
+                verdict = _check_with_secret_seed(q, value)
             correct, feedback = bool(verdict.correct), str(getattr(verdict, "feedback", ""))
     except _NotAttempted:
         return ExerciseResult(q.id, 0.0, max_points, NOT_ATTEMPTED, "not attempted")

@@ -56,6 +56,14 @@ def _context() -> Any:
         return _CONTEXT
 
 
+def warm_up() -> None:
+    """Start the forkserver now (it imports the grading code once), not with the first job."""
+    ctx = _context()
+    child = ctx.Process(target=int, daemon=True)
+    child.start()
+    child.join()
+
+
 def make_workdir(uid: int | None) -> Path:
     """A fresh work folder (0711, the grader's) with an empty ``kernel`` scratch folder."""
     work = Path(tempfile.mkdtemp(prefix="nnlib-grade-"))
