@@ -207,8 +207,8 @@ def unpack_zip(path: Path, target: Path) -> list[Submission]:
             if name.is_absolute() or ".." in name.parts or not name.parts:
                 refuse("unsafe path (absolute or '..'), not extracted")
                 continue
-            if stat.S_ISLNK(info.external_attr >> 16) or (info.external_attr >> 16 and not
-                                                           stat.S_ISREG(info.external_attr >> 16)):
+            kind = stat.S_IFMT(info.external_attr >> 16)     # 0 when the zip does not say
+            if kind and kind != stat.S_IFREG:
                 refuse("a link or special file, not extracted")
                 continue
             if info.file_size > MAX_ZIP_MEMBER_BYTES:

@@ -1,0 +1,186 @@
+"""Limits of the grader's own work: result files, zips, derivation length, checking time,
+per-submission cgroups."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import nbfactory as f
+from nnlib.course.bank import Question
+from nnlib.grade import discover
+from nnlib.grade.cgroup import SubmissionCgroup
+from nnlib.grade.execute import read_regular_file
+from nnlib.grade.regrade import MAX_STEPS, CheckBudgetExceeded, regrade
+from nnlib.grade.sandbox import Limits, fresh_uid, kill_all, make_scratch, sandbox_env, wrapper_argv
+
+
+def test_read_regular_file_refuses_fifos_devices_and_links(tmp_path):
+    os.mkfifo(tmp_path / "fifo")                     # would block an ordinary open()
+    (tmp_path / "zero").symlink_to("/dev/zero")      # would never end
+    (tmp_path / "big").write_bytes(b"x" * 5000)
+    (tmp_path / "ok").write_bytes(b"fine")
+    (tmp_path / "link").symlink_to(tmp_path / "ok")
+    assert read_regular_file(tmp_path, "fifo", 100) is None
+    assert read_regular_file(tmp_path, "zero", 100) is None
+    assert read_regular_file(tmp_path, "link", 100) is None
+    assert read_regular_file(tmp_path, "missing", 100) is None
+    assert read_regular_file(tmp_path, "ok", 100) == b"fine"
+    assert len(read_regular_file(tmp_path, "big", 100)) == 101      # cap + 1: "too large"
+    (tmp_path / "dirlink").symlink_to(tmp_path, target_is_directory=True)
+    assert read_regular_file(tmp_path / "dirlink", "ok", 100) is None
+
+
+def _zip_with(tmp_path: Path, members: dict[str, bytes], stored: bool = False) -> Path:
+    archive = tmp_path / "class.zip"
+    method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(archive, "w", compression=method) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return archive
+
+
+def test_bad_zip_members_are_rows_and_the_unpack_folder_is_removed(tmp_path, monkeypatch):
+    good = f.write(tmp_path / "src", "ann", f.GOOD).read_bytes()
+    archive = _zip_with(tmp_path, {"export/ann/90_grading_fixture.ipynb": good,
+                                   "export/crc/90_grading_fixture.ipynb": good,
+                                   "export/bomb/90_grading_fixture.ipynb": b"0" * (5 * 2**20),
+                                   "export/huge/90_grading_fixture.ipynb": b"0" * (30 * 2**20)},
+                       stored=False)
+    raw = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as zf:
+        info = zf.getinfo("export/crc/90_grading_fixture.ipynb")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    raw[start + 10] ^= 0xFF                           # corrupt the compressed data: bad CRC
+    archive.write_bytes(bytes(raw))
+    made = []
+    real = discover.tempfile.mkdtemp
+    monkeypatch.setattr(discover.tempfile, "mkdtemp",
+                        lambda **kw: made.append(real(**kw)) or made[-1])
+    with discover.open_submissions(archive) as subs:
+        by_student = {s.student: s for s in subs}
+        assert Path(made[0]).is_dir()
+    assert not Path(made[0]).exists()
+    assert by_student["ann"].error == ""
+    assert "cannot be read" in by_student["crc"].error
+    assert "compression ratio" in by_student["bomb"].error
+    assert "too large" in by_student["huge"].error
+
+
+def _steps_question() -> Question:
+    return Question(id="91.1", lesson=91, kind="steps", prompt="p", variable="v", points=2,
+                    expected="2*x", variables=("x",))
+
+
+def test_a_derivation_longer_than_the_cap_is_an_error_row_without_checking():
+    steps = ["x**2"] * (MAX_STEPS + 1)
+    started = time.monotonic()
+    (res,) = regrade([_steps_question()], {"v": steps}, Limits())
+    assert res.status == "error" and f"at most {MAX_STEPS} steps" in res.feedback
+    assert res.points == 0
+    assert time.monotonic() - started < 5      # nothing was checked (a bound, not a benchmark)
+
+
+def test_checking_time_past_the_budget_stops_the_submission():
+    with pytest.raises(CheckBudgetExceeded):
+        regrade([_steps_question()] * 3, {"v": ["d/dx x**2", "2*x"]}, Limits(), check_s=1e-6)
+    (res,) = regrade([_steps_question()], {"v": ["d/dx x**2", "2*x"]}, Limits(), check_s=60)
+    assert res.status in ("correct", "incorrect")
+
+
+def _cgroups_work() -> bool:
+    group = SubmissionCgroup.create(64, 8)
+    if group is not None:
+        group.remove()
+    return group is not None
+
+
+needs_cgroup = pytest.mark.skipif(not _cgroups_work(), reason="no writable cgroup hierarchy (not root?)")
+
+
+def _sandboxed(code: str, group: SubmissionCgroup, memory_mb: int = 1024, timeout: float = 60):
+    uid = fresh_uid()
+    scratch = make_scratch(uid)
+    argv = wrapper_argv(Limits(memory_mb=memory_mb, cpu_s=30, nproc=64), scratch, uid,
+                        sandbox_env(scratch), cgroups=group.paths)
+    try:
+        return subprocess.run(argv + [sys.executable, "-c", textwrap.dedent(code)],
+                              capture_output=True, text=True, timeout=timeout)
+    finally:
+        kill_all(None, uid)
+
+
+@needs_cgroup
+def test_memory_is_limited_per_submission_not_per_process():
+    """Harmless probe: 4 processes of 100 MB each (touched) in a group limited to 256 MB.
+    Each fits its own 1024 MB address-space limit; together they cannot all live."""
+    group = SubmissionCgroup.create(256, 64)
+    try:
+        proc = _sandboxed("""
+            import subprocess, sys, time
+            code = "b = bytearray(100 * 2**20)\\nimport time\\ntime.sleep(20)"
+            kids = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(4)]
+            time.sleep(6)
+            print(sum(k.poll() is None for k in kids))
+            for k in kids:
+                k.kill()
+        """, group)
+    finally:
+        group.remove()
+    alive = int(proc.stdout.split()[-1]) if proc.stdout.split() else 0
+    assert alive < 4, (proc.stdout, proc.stderr)
+
+
+@needs_cgroup
+def test_process_count_is_limited_per_submission():
+    group = SubmissionCgroup.create(512, 10)
+    try:
+        proc = _sandboxed("""
+            import subprocess
+            started, refused = [], 0
+            for _ in range(30):
+                try:
+                    started.append(subprocess.Popen(["sleep", "5"]))
+                except OSError:
+                    refused += 1
+            for p in started:
+                p.kill()
+            print(len(started), refused)
+        """, group)
+    finally:
+        group.remove()
+    started, refused = map(int, proc.stdout.split())
+    assert refused > 0 and started < 10
+
+
+@needs_cgroup
+def test_a_submission_runs_in_its_cgroup_with_one_core_at_most():
+    """Deterministic check (no timing): the sandboxed process is in the submission's
+    cgroup, whose CPU limit is one core (quota = period) and whose memory and process
+    limits are the submission's."""
+    group = SubmissionCgroup.create(300, 20)
+    try:
+        proc = _sandboxed("print(open('/proc/self/cgroup').read())", group)
+        inside = proc.stdout
+        for folder in group.folders:
+            name = folder.name
+            assert name in inside, (name, inside, proc.stderr)
+        files = {p.name: p.read_text().split() for folder in group.folders
+                 for p in folder.iterdir() if p.name in (
+                     "cpu.cfs_quota_us", "cpu.cfs_period_us", "cpu.max", "memory.limit_in_bytes",
+                     "memory.max", "pids.max")}
+    finally:
+        group.remove()
+    if "cpu.max" in files:
+        assert files["cpu.max"][0] == files["cpu.max"][1]
+        assert files["memory.max"] == [str(300 * 2**20)]
+    else:
+        assert files["cpu.cfs_quota_us"] == files["cpu.cfs_period_us"]
+        assert files["memory.limit_in_bytes"] == [str(300 * 2**20)]
+    assert files["pids.max"] == ["20"]
