@@ -26,8 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="address-space limit per kernel process, MB (default 2048)")
     parser.add_argument("--answers", default=None,
                         help="question bank file/folder to grade with (default: nnlib's bank)")
-    parser.add_argument("--dask", default=None, metavar="tcp://host:port",
-                        help="run the jobs on this Dask scheduler")
+    parser.add_argument("--dask", default=None, metavar="tls://host:port",
+                        help="run the jobs on this Dask scheduler (TLS only; certificates from "
+                             "Dask's configuration distributed.comm.tls.*)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 

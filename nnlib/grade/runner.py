@@ -10,7 +10,7 @@ from .bank import is_reading_notebook, questions_for
 from .discover import Submission, open_submissions
 from .job import (Settings, cache_key, cache_path, error_result, grade_submission, read_cached,
                   skipped_result, write_atomic)
-from .parallel import map_jobs
+from .parallel import check_dask_address, map_jobs
 from .report import write_reports
 
 
@@ -29,6 +29,8 @@ def grade_folder(submissions: str | Path, out: str | Path, bank: Mapping[str, An
     """
     out = Path(out)
     cache_dir = out / ".cache"
+    if dask:
+        check_dask_address(dask)
     with open_submissions(submissions) as subs:
         results = _grade_all(subs, cache_dir, bank, settings, jobs, dask, progress)
     write_reports(results, out)
