@@ -6,10 +6,10 @@ of the scratch directory whose name the student's code never saw (nothing goes t
 the output channel, so printing cannot hide or forge it). Each
 value becomes plain text: ``str()`` of SymPy objects/matrices and strings, ``repr`` of
 numbers, ``Matrix([...])`` for numpy arrays, a list of strings for steps, and for a
-function the source text (``inspect.getsource``) of the function **and of the helpers it
-calls, taken from the notebook**: every notebook function it refers to by global name
-(transitively), ``numpy``/``math`` modules under the names it uses, and plain constants
-(numbers, strings, and lists, tuples or dicts of them). The code runner runs exactly that bundle. :func:`parse_answers` reads that output
+function the source text of the function **and of the helpers it calls, taken from the
+notebook** (``nnlib.course.codebundle.bundle_source``, whose source the cell carries: the
+notebook's ``check_answer`` applies the same rule, so both give the same verdict). The
+code runner runs exactly that bundle. :func:`parse_answers` reads that output
 defensively: size cap, the exact nonce, types checked; anything else means "not
 attempted". The values are then re-checked by the grader (``regrade.py``), so a kernel
 that lies here can only lie about its own answers.
@@ -25,43 +25,9 @@ MAX_VALUE_CHARS = 100_000            # one answer (function sources can be long)
 
 _CELL = r'''
 def _nnlib_grade_extract(names, mark, path):
-    import ast, inspect, json, types
+    import inspect, json, types
     out = {}
     g = globals()
-
-    def _literal(value):
-        # numbers, strings, and lists/tuples/dicts of them, that repr() writes back as is
-        if type(value) not in (int, float, complex, str, bool, list, tuple, dict):
-            return False
-        try:
-            text = repr(value)
-            return len(text) < 100000 and ast.literal_eval(text) == value
-        except Exception:
-            return False
-
-    def bundle(func):
-        # the function, then (once each) the notebook's functions, numpy/math modules and
-        # plain constants it refers to by global name, also through those functions
-        parts, seen, todo = [inspect.getsource(func)], set(), [func]
-        while todo:
-            codes, refs = [todo.pop().__code__], set()
-            while codes:
-                code = codes.pop()
-                refs.update(code.co_names)
-                codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
-            for ref in sorted(refs - seen):
-                seen.add(ref)
-                value = g.get(ref, None)
-                if isinstance(value, types.FunctionType) and value is not func \
-                        and value.__module__ == "__main__":
-                    parts.append(inspect.getsource(value))
-                    todo.append(value)
-                elif isinstance(value, types.ModuleType) and \
-                        value.__name__.partition(".")[0] in ("numpy", "math"):
-                    parts.append("import %s as %s\n" % (value.__name__, ref))
-                elif _literal(value):
-                    parts.append("%s = %r\n" % (ref, value))
-        return "\n".join(p if p.endswith("\n") else p + "\n" for p in parts)
 
     for name in names:
         if name not in g:
@@ -71,7 +37,7 @@ def _nnlib_grade_extract(names, mark, path):
             if v is None or v is Ellipsis:
                 continue
             if isinstance(v, types.FunctionType):
-                out[name] = bundle(v)
+                out[name] = _nnlib_bundle_source(v)
             elif isinstance(v, (types.MethodType, type)):
                 out[name] = inspect.getsource(v)
             elif isinstance(v, (list, tuple)):
@@ -87,7 +53,7 @@ def _nnlib_grade_extract(names, mark, path):
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(mark + json.dumps(out) + mark)
 _nnlib_grade_extract({names!r}, {mark!r}, {path!r})
-del _nnlib_grade_extract
+del _nnlib_grade_extract, _nnlib_bundle_source
 '''
 
 
@@ -96,13 +62,24 @@ def new_marker() -> str:
     return "@@NNLIB-GRADE-" + secrets.token_hex(16) + "@@"
 
 
+def _bundle_function_source() -> str:
+    """``nnlib.course.codebundle.bundle_source`` as source text, renamed for the kernel."""
+    import inspect
+
+    from nnlib.course import codebundle
+
+    return inspect.getsource(codebundle.bundle_source).replace(
+        "def bundle_source(func):", "def _nnlib_bundle_source(func):", 1)
+
+
 def extraction_cell(names: list[str], marker: str, path: str) -> str:
     """Source of the cell that writes ``names`` as JSON between ``marker``s to ``path``."""
     for name in names:
         if not name.isidentifier():
             raise ValueError(f"answer variable name is not an identifier: {name!r}")
-    return (_CELL.replace("{names!r}", repr(list(names))).replace("{mark!r}", repr(marker))
-            .replace("{path!r}", repr(path)))
+    return _bundle_function_source() + (
+        _CELL.replace("{names!r}", repr(list(names))).replace("{mark!r}", repr(marker))
+        .replace("{path!r}", repr(path)))
 
 
 def parse_answers(text: str, marker: str, names: list[str]) -> dict[str, str | list[str]]:
