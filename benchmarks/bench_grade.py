@@ -1,4 +1,4 @@
-"""Grading overhead per submission beyond the notebook's own run time (target <= 3 s).
+"""Grading overhead per submission beyond the notebook's own run time (target <= 2.5 s).
 
 Builds N copies of the grader's fixture lesson (tests/grade: three answers, one code
 exercise) whose first cell sleeps ``--work`` seconds, grades them with ``--jobs``,
@@ -70,7 +70,7 @@ def main() -> None:
     print(f"submissions: {args.n}, jobs: {args.jobs}")
     print(f"wall time per submission (x jobs): {per:.2f} s")
     print(f"notebook's own run time:            {own:.2f} s")
-    print(f"grading overhead per submission:    {per - own:.2f} s  (target <= 3 s)")
+    print(f"grading overhead per submission:    {per - own:.2f} s  (target <= 2.5 s)")
     if serial is not None:
         print(f"speed-up with {args.jobs} jobs over 1 job: {serial / wall:.2f}x  (ideal {args.jobs}x)")
 
