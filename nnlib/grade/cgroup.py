@@ -129,22 +129,25 @@ class SubmissionCgroup:
         return found
 
     def memory_failures(self) -> int:
-        """How often the group hit its memory limit (0 where the kernel does not say)."""
+        """How often a process of the group was killed for its memory limit, or 1 if the
+        group's peak memory reached the limit (0 where the kernel says neither)."""
         for folder in self.folders:
-            for name, key in (("memory.events", "max"), ("memory.failcnt", None)):
-                path = folder / name
-                if not path.exists():
-                    continue
+            for name in ("memory.events", "memory.oom_control"):
                 try:
-                    text = path.read_text()
+                    text = (folder / name).read_text()
                 except OSError:
                     continue
-                if key is None:
-                    return int(text.strip() or 0)
                 for line in text.splitlines():
-                    if line.startswith("oom_kill ") or line.startswith(f"{key} "):
-                        if int(line.split()[1]):
-                            return int(line.split()[1])
+                    key, _, value = line.partition(" ")
+                    if key == "oom_kill" and value.strip().isdigit() and int(value):
+                        return int(value)
+            try:
+                peak = int((folder / "memory.max_usage_in_bytes").read_text())
+                limit = int((folder / "memory.limit_in_bytes").read_text())
+                if peak >= limit:
+                    return 1
+            except (OSError, ValueError):
+                pass
         return 0
 
     def kill(self, rounds: int = 100) -> None:

@@ -347,6 +347,8 @@ def isolate(visible: list[str], stage: str, hide: list[str] = ()) -> None:
         raise OSError(err, f"unshare: {os.strerror(err)}")
     _mount(libc, None, "/", None, _MS_REC | _MS_PRIVATE)
     _mount(libc, "proc", "/proc", "proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, "hidepid=2")
+    if os.path.isdir("/dev/shm"):              # POSIX shared memory: a fresh one of its own
+        _mount(libc, "tmpfs", "/dev/shm", "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=1777,size=256m")
     hidden: dict[str, set[str]] = {}
     for path in visible:
         found = _untraversable_ancestor(path)

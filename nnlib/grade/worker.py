@@ -163,9 +163,9 @@ def run_isolated(path: Path, questions: list[Any], settings: Any) -> dict[str, A
         if group is not None:
             group.remove()
         shutil.rmtree(work, ignore_errors=True)
+    if watchdog is not None and watchdog.fired:
+        raise GradingError(f"resource limit: {watchdog.fired}")
     if data is None:
-        if watchdog is not None and watchdog.fired:
-            raise GradingError(f"resource limit: {watchdog.fired}")
         if elapsed >= deadline - 1:
             raise GradingError(f"grading took longer than {deadline:g} s in all (notebook, "
                                "checking and code exercises together)")
@@ -180,7 +180,11 @@ def run_isolated(path: Path, questions: list[Any], settings: Any) -> dict[str, A
         raise GradingError("the grader's process for this submission returned no valid "
                            "result") from None
     if result.get("status") == "error":
-        raise GradingError(str(result.get("reason", "unknown error")))
+        reason = str(result.get("reason", "unknown error"))
+        if memory_hits:
+            reason += (f" (the submission's processes together reached the memory limit of "
+                       f"{settings.limits.memory_mb} MB)")
+        raise GradingError(reason)
     if memory_hits:
         result.setdefault("notes", []).append(
             "the submission's processes together reached the memory limit "

@@ -115,3 +115,8 @@ def reference_call_function() -> str:
     """A 90.3 answer that calls the course's reference implementations."""
     return ("def double(x):\n    import nnlib.course.references as r\n    return 2 * x\n"
             "answer_90_3 = double")
+
+
+def shm_drop_cell() -> str:
+    """Leaves a file in /dev/shm for a classmate (harmless if it cannot)."""
+    return ("try:\n    open('/dev/shm/nnlib-h17-drop', 'w').write('answers')\nexcept OSError:\n    pass")

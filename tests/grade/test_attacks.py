@@ -98,7 +98,7 @@ def run(tmp_path_factory):
     f.write(root, "writer", [
         f"for p in [{str(canary / 'k')!r}, {str(root / 'ann' / 'x')!r}, {str(work / 'x')!r}]:\n"
         "    try:\n        open(p, 'w').write('pwned')\n    except OSError:\n        pass",
-        *f.GOOD])
+        a.shm_drop_cell(), *f.GOOD])
     f.write(root, "codefifo", [*f.GOOD[:2], a.PLANT_FIFO])
     f.write(root, "codeleak", [*f.GOOD[:2], a.exception_leak_function([str(private), "/etc/shadow"])])
     from grade_fixture_ref import cases
@@ -163,6 +163,7 @@ def test_every_submission_has_a_row_and_the_run_is_bounded(run):
 def test_nothing_is_written_outside_the_output_folder(run):
     assert run["after"] == run["before"]
     assert run["canary"] == [] and run["tmp_left"] == []
+    assert not os.path.exists("/dev/shm/nnlib-h17-drop")
     assert sorted(p.name for p in run["work"].iterdir()) == ["out", "private.toml"]
 
 

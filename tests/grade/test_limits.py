@@ -184,3 +184,38 @@ def test_a_submission_runs_in_its_cgroup_with_one_core_at_most():
         assert files["cpu.cfs_quota_us"] == files["cpu.cfs_period_us"]
         assert files["memory.limit_in_bytes"] == [str(300 * 2**20)]
     assert files["pids.max"] == ["20"]
+
+
+HOGS = ("import subprocess, sys, time\n"
+        "code = 'b = bytearray(200 * 2**20)\\nb[::4096] = b\"\\\\x01\" * (200 * 256)\\n"
+        "import time\\ntime.sleep(30)'\n"
+        "kids = [subprocess.Popen([sys.executable, '-c', code]) for _ in range(4)]\n"
+        "time.sleep(8)")
+
+
+@pytest.mark.parametrize("with_cgroup", [True, False])
+def test_processes_of_one_submission_share_one_memory_limit(tmp_path, bank, monkeypatch, with_cgroup):
+    """4 processes of 200 MB (each under the 512 MB per-process limit) and the honest answers:
+    together 800 MB > 512 MB, so the submission is stopped - by its cgroup, or where there is
+    none by the watchdog that adds up the sandbox uid's memory. A neighbour is unaffected."""
+    from conftest import FAST
+    from nnlib.grade import worker
+    from nnlib.grade.job import Settings
+    from nnlib.grade.runner import grade_folder
+
+    if with_cgroup and not _cgroups_work():
+        pytest.skip("no writable cgroup hierarchy")
+    if not with_cgroup:
+        if fresh_uid() is None:
+            pytest.skip("the watchdog counts the processes of a sandbox uid (root only)")
+        monkeypatch.setattr(worker.SubmissionCgroup, "create", classmethod(lambda cls, *a: None))
+    f.write(tmp_path / "subs", "hog", [HOGS, *f.GOOD])
+    f.write(tmp_path / "subs", "good", f.GOOD)
+    settings = Settings(timeout=30, limits=Limits(memory_mb=512, cpu_s=40), code_timeout=15)
+    results = {r["student"]: r for r in grade_folder(tmp_path / "subs", tmp_path / "out", bank,
+                                                     settings, jobs=1, progress=False)}
+    assert results["good"]["status"] == "graded"
+    assert sum(e["points"] for e in results["good"]["exercises"]) == 6
+    hog = results["hog"]
+    stopped = hog["status"] == "error" or any("memory limit" in n for n in hog["notes"])
+    assert stopped, hog
