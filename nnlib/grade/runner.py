@@ -3,6 +3,7 @@ write the reports. The single entry point used by the CLI, tests and benchmark."
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -19,7 +20,8 @@ def grade_folder(submissions: str | Path, out: str | Path, bank: Mapping[str, An
                  progress: bool = True) -> list[dict[str, Any]]:
     """Grade every ``<student>/<lesson>.ipynb`` of ``submissions`` into ``out``.
 
-    Results already in ``out/.cache`` for the same notebook bytes, questions and
+    Local ``jobs`` are capped to :func:`usable_cores`. Results already in ``out/.cache``
+    for the same notebook bytes, questions and
     settings are reused, so an interrupted run resumes where it stopped. A lesson
     without exercises (``00_errata.ipynb``) is listed as skipped, without being run.
 
@@ -29,12 +31,23 @@ def grade_folder(submissions: str | Path, out: str | Path, bank: Mapping[str, An
     """
     out = Path(out)
     cache_dir = out / ".cache"
+    jobs = min(jobs, usable_cores()) if isinstance(jobs, int) and jobs > 0 else jobs
     if dask:
         check_dask_address(dask)
     with open_submissions(submissions) as subs:
         results = _grade_all(subs, cache_dir, bank, settings, jobs, dask, progress)
     write_reports(results, out)
     return results
+
+
+def usable_cores() -> int:
+    """Cores this process may run on. Local jobs are capped to it: each submission may use
+    one core (its cgroup), so more jobs than cores would let submissions slow each other
+    down past their wall-clock timeouts."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def duplicates(subs: list[Submission], bank: Mapping[str, Any]) -> dict[int, str]:

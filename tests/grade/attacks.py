@@ -120,3 +120,12 @@ def reference_call_function() -> str:
 def shm_drop_cell() -> str:
     """Leaves a file in /dev/shm for a classmate (harmless if it cannot)."""
     return ("try:\n    open('/dev/shm/nnlib-h17-drop', 'w').write('answers')\nexcept OSError:\n    pass")
+
+
+def read_reference_function(nnlib_folder: str) -> str:
+    """A 90.3 answer that is right only if the runner can read nnlib's own files (where the
+    reference solutions live), through the builtin open (no import needed)."""
+    target = f"{nnlib_folder}/course/references/layer.py"
+    return ("def double(x):\n    try:\n"
+            f"        open({target!r}).read()\n        return 2 * x\n"
+            "    except OSError:\n        return 3 * x\nanswer_90_3 = double")

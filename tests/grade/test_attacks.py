@@ -105,6 +105,8 @@ def run(tmp_path_factory):
     public = cases(np.random.default_rng(__import__("nnlib.course.bank", fromlist=["x"]).CASES_SEED))
     f.write(root, "lookup", [*f.GOOD[:2], a.lookup_table_function(public)])
     f.write(root, "refcall", [*f.GOOD[:2], a.reference_call_function()])
+    import nnlib
+    f.write(root, "refread", [*f.GOOD[:2], a.read_reference_function(str(Path(nnlib.__file__).parent))])
     f.write(root, "helper", [*f.GOOD[:2], "FACTOR = 2\ndef scale(x):\n    return FACTOR * x",
                              "def double(x):\n    return scale(x)\nanswer_90_3 = double"])
     f.write(root, "dup", f.GOOD)
@@ -155,7 +157,7 @@ def test_every_submission_has_a_row_and_the_run_is_bounded(run):
     expected = {"ann", "ben", "honest~ben", "honest_ben", csv_cell(FORMULA), HTML, "bad\\xffname",
                 "malformed", "nested", "fifo", "zero", "mallory", "reader", "snoop", "snoop2",
                 "network", "neighbour", "privileged", "writer", "codefifo", "codeleak",
-                "lookup", "refcall", "helper", "dup", *(f"flood-{k}" for k in a.FLOODS)}
+                "lookup", "refcall", "refread", "helper", "dup", *(f"flood-{k}" for k in a.FLOODS)}
     assert students == expected
     assert run["seconds"] < RUN_BOUND_S
 
@@ -215,6 +217,7 @@ def test_code_exercises_cannot_be_faked(run):
     refcall = result(run, "refcall")["exercises"][2]
     assert refcall["status"] == "incorrect"
     assert "only numpy and math may be imported" in refcall["feedback"]
+    assert points(run, "refread") == 3            # nnlib (the references) is not readable
 
 
 def test_a_helper_from_another_cell_counts_in_the_grader_as_in_the_notebook(run, bank):
@@ -258,6 +261,10 @@ def test_the_attacks_work_without_the_sandbox(tmp_path):
     listener.listen(1)
     cells = [a.leak_cell([str(secret)]), a.network_cell(listener.getsockname()[1]),
              a.proc_snoop_cell("pytest")]
+    import nnlib
+    namespace: dict = {}
+    exec(a.read_reference_function(str(Path(nnlib.__file__).parent)), namespace)
+    assert namespace["double"](1.0) == 2.0
     if os.geteuid() == 0:
         cells.append(a.shadow_and_caps_cell())
     for cell in cells:
