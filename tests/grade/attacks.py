@@ -22,6 +22,8 @@ MALFORMED = [
     "k.iopub_socket.send_multipart([b'garbage', b'<IDS|MSG>', b'x', b'{', b'}', b'[', b'1'])\n"
     "k.session.send(k.iopub_socket, 'stream', {'name': 'stdout', 'text': 'x'},"
     " parent={'msg_id': ['not', 'a', 'str']})\n",
+    # replies with broken content on the shell and control channels
+    'k = get_ipython().kernel\nparent = k.get_parent()\nsent = []\nfor channel in ("shell", "control"):\n    stream = getattr(k, channel + "_stream", None) or getattr(k, channel + "_socket", None)\n    idents = getattr(k, "_parent_ident", {}).get(channel) if isinstance(getattr(k, "_parent_ident", None), dict) else None\n    try:\n        k.session.send(stream, "execute_reply", {"status": ["bad"], "execution_count": "x"}, parent=parent, ident=idents)\n        k.session.send(stream, "kernel_info_reply", {"protocol_version": 5}, parent=parent, ident=idents)\n        sent.append(channel)\n    except Exception as e:\n        sent.append(repr(e))\nprint(sent)\n',
 ]
 
 FLOODS = {
