@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 
 ALLOWED = %(allowed)r
+MAX_PARTS = %(parts)d
 _import = builtins.__import__
 
 
@@ -72,11 +73,19 @@ for i, kinds in enumerate(meta["cases"]):
         value = np.load(folder / ("in_%%d_%%d.npy" %% (i, j)), allow_pickle=False)
         args.append(value.item() if kind == "scalar" else value)
     try:
-        result = np.asarray(func(*args), dtype=np.float64)
-        np.save(folder / ("out_%%d.npy" %% i), result, allow_pickle=False)
+        result = func(*args)
+        if isinstance(result, (tuple, list)) and 0 < len(result) <= MAX_PARTS:
+            parts = [np.asarray(r, dtype=np.float64) for r in result]
+            for k, part in enumerate(parts):
+                np.save(folder / ("out_%%d_%%d.npy" %% (i, k)), part, allow_pickle=False)
+            (folder / ("parts_%%d.txt" %% i)).write_text(str(len(parts)))
+        else:
+            result = np.asarray(result, dtype=np.float64)
+            np.save(folder / ("out_%%d.npy" %% i), result, allow_pickle=False)
     except BaseException as err:  # reported per case, the others still run
         (folder / ("err_%%d.txt" %% i)).write_text(type(err).__name__ + ": " + str(err)[:300])
-''' % {"allowed": ALLOWED_IMPORTS}
+''' % {"allowed": ALLOWED_IMPORTS, "parts": 16}
+MAX_PARTS = 16          # a function may return a tuple or list of at most this many arrays
 
 
 class CodeRunError(Exception):
@@ -187,10 +196,24 @@ def _read_error(scratch: Path, name: str) -> str | None:
 
 
 def _read_output(scratch: Path, i: int) -> Any:
+    """Case ``i``'s output: an ndarray, a tuple of them (a function that returned a tuple
+    or list), or a CodeRunError."""
     error = _read_error(scratch, f"err_{i}.txt")
     if error is not None:
         return CodeRunError(error)
-    raw = read_regular_file(scratch, f"out_{i}.npy", MAX_OUTPUT_BYTES)
+    count = read_regular_file(scratch, f"parts_{i}.txt", 8)
+    if count is not None:
+        text = count.decode("ascii", "replace").strip()
+        if not text.isdigit() or not 0 < int(text) <= MAX_PARTS:
+            return CodeRunError("unreadable output (parts)")
+        parts = [_read_array(scratch, f"out_{i}_{k}.npy") for k in range(int(text))]
+        bad = [p for p in parts if isinstance(p, CodeRunError)]
+        return bad[0] if bad else tuple(parts)
+    return _read_array(scratch, f"out_{i}.npy")
+
+
+def _read_array(scratch: Path, name: str) -> Any:
+    raw = read_regular_file(scratch, name, MAX_OUTPUT_BYTES)
     if raw is None or len(raw) > MAX_OUTPUT_BYTES:
         return CodeRunError("no output (or an output that is too large)")
     try:

@@ -196,12 +196,31 @@ def _check_code(q: Any, source: Any, limits: Limits, timeout: float,
             raise _NotAttempted()
         if isinstance(out, CodeRunError):
             return False, f"test case {i + 1} raised {out}"
-        expected = np.asarray(reference(*[a.copy() if isinstance(a, np.ndarray) else a
-                                          for a in args]), dtype=np.float64)
-        correct, feedback = _compare(out, expected, rtol)
+        expected = _as_float(reference(*[a.copy() if isinstance(a, np.ndarray) else a
+                                         for a in args]))
+        correct, feedback = _compare(_like(out, expected), expected, rtol)
         if not correct:
             return False, f"test case {i + 1}: {feedback}"
     return True, f"all {len(cases)} test cases pass"
+
+
+def _as_float(value: Any) -> Any:
+    """The reference's result as float64: one array, or a tuple of arrays."""
+    if isinstance(value, tuple):
+        return tuple(np.asarray(v, dtype=np.float64) for v in value)
+    return np.asarray(value, dtype=np.float64)
+
+
+def _like(out: Any, expected: Any) -> Any:
+    """The student's output as the notebook's check sees it: a returned tuple or list stays
+    a tuple of arrays where the reference returns a tuple, and becomes one array (as
+    ``check_values`` would make it) where the reference returns one array."""
+    if not isinstance(expected, tuple) and isinstance(out, tuple):
+        try:
+            return np.asarray(out, dtype=np.float64)
+        except ValueError:
+            return out
+    return out
 
 
 class _NotAttempted(Exception):

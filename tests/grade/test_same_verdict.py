@@ -52,3 +52,33 @@ def test_notebook_and_grader_agree(name, bank, tmp_path):
     answers = parse_answers((tmp_path / "a.json").read_text(), marker, [question.variable])
     (graded,) = regrade([question], answers, Limits(memory_mb=1024, cpu_s=30), code_timeout=20)
     assert notebook == (graded.status == "correct") == deserved, (notebook, graded)
+
+
+def _tuple_question():
+    from nnlib.course.bank import Question
+
+    return Question(id="92.1", lesson=92, kind="code", prompt="p", variable="answer_92_1",
+                    points=1, reference="grade_fixture_ref:double_and_negate",
+                    cases="grade_fixture_ref:cases")
+
+
+TUPLE_CASES = {
+    "tuple": (True, "def double_and_negate(x):\n    return 2 * x, -np.sum(x)"),
+    "list": (True, "import numpy as np\ndef double_and_negate(x):\n    return [2 * x, -np.sum(x)]"),
+    "wrong part": (False, "def double_and_negate(x):\n    return 2 * x, np.sum(x)"),
+    "one array": (False, "def double_and_negate(x):\n    return 2 * x"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TUPLE_CASES))
+def test_functions_returning_tuples_agree(name, tmp_path):
+    deserved, cell = TUPLE_CASES[name]
+    question = _tuple_question()
+    namespace = _run_cells(["import numpy as np", cell, "answer_92_1 = double_and_negate"],
+                           "tuple " + name)
+    notebook = bool(question.check(namespace["double_and_negate"]).correct)
+    marker = new_marker()
+    exec(extraction_cell([question.variable], marker, str(tmp_path / "a.json")), namespace)
+    answers = parse_answers((tmp_path / "a.json").read_text(), marker, [question.variable])
+    (graded,) = regrade([question], answers, Limits(memory_mb=1024, cpu_s=30), code_timeout=20)
+    assert notebook == (graded.status == "correct") == deserved, (notebook, graded)
