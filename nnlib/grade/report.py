@@ -66,8 +66,12 @@ def feedback_names(students: Iterable[str]) -> dict[str, str]:
         base = safe_name(s)[:60]
         plain = base == s and len(folded[base.lower()]) == 1
         names[s] = base if plain else f"{base}~{hashlib.sha256(s.encode('utf-8', 'surrogateescape')).hexdigest()[:8]}"
-    if len(set(n.lower() for n in names.values())) != len(names):
-        raise ValueError("two students map to the same feedback file name")
+    taken: dict[str, int] = defaultdict(int)
+    for n in names.values():
+        taken[n.lower()] += 1
+    for s, n in names.items():                   # a clash of 8 hex digits: the whole digest
+        if taken[n.lower()] > 1:
+            names[s] = f"{safe_name(s)[:60]}~{hashlib.sha256(s.encode('utf-8', 'surrogateescape')).hexdigest()}"
     return names
 
 
