@@ -13,7 +13,7 @@ from typing import Any
 
 from .execute import GradingError, run_notebook
 from .load import load_notebook
-from .regrade import CheckBudgetExceeded, regrade
+from .regrade import CheckBudgetExceeded, regrade, use_secret_sampling_seed
 from .worker import limit_own_memory
 
 
@@ -23,6 +23,7 @@ def grade_in_child(send: Any, path: str, questions: list[Any], settings: Any, ui
     ``{"status": "error", "reason": ...}`` through ``send``."""
     try:
         limit_own_memory(data_mb)
+        use_secret_sampling_seed()
         result = _grade(path, questions, settings, uid, Path(work), cgroups)
     except GradingError as err:
         result = {"status": "error", "reason": str(err)}

@@ -5,8 +5,8 @@ the student's source runs in a separate sandbox (``code_runner``) on the questio
 ``cases`` (the notebook's own inputs, with the edge cases the bank defines) and on a
 fresh draw of ``cases`` from a secret seed the student never sees, and the outputs are
 compared here with the ``reference`` implementation by ``nnlib.check.check_values``; any
-other kind -> ``Question.check(value)`` (with a secret sampling seed where the checker
-accepts one). A derivation longer than :data:`MAX_STEPS` steps is an error row.
+other kind -> ``Question.check(value)`` (in the grading process with a secret sampling
+seed, see :func:`use_secret_sampling_seed`). A derivation longer than :data:`MAX_STEPS` steps is an error row.
 Points and maxima come from the bank only. Feedback never contains the expected answer.
 """
 from __future__ import annotations
@@ -109,7 +109,7 @@ def _grade_one(q: Any, value: Any, limits: Limits, code_timeout: float,
             correct, feedback = _check_code(q, value, limits, code_timeout, sandbox)
         else:
             with budget:
-                verdict = _check_with_secret_seed(q, value)
+                verdict = q.check(value)
             correct, feedback = bool(verdict.correct), str(getattr(verdict, "feedback", ""))
     except _NotAttempted:
         return ExerciseResult(q.id, 0.0, max_points, NOT_ATTEMPTED, "not attempted")
@@ -144,28 +144,38 @@ def _seed_keyword(func: Any) -> dict[str, int]:
     return {}
 
 
-def _check_with_secret_seed(q: Any, value: Any) -> Any:
-    """``q.check(value)``, with numeric sample points from a secret seed where the
-    checker takes a seed (the bank's ``Question.check`` or ``nnlib.check`` itself)."""
-    seed = _seed_keyword(q.check)
-    if seed:
-        return q.check(value, **seed)
+def use_secret_sampling_seed() -> list[str]:
+    """Make ``nnlib.check.check`` and ``check_steps`` (where they take a sampling seed)
+    evaluate at points drawn from a secret seed in this process, unless a caller passes a
+    seed itself; the names of the functions changed.
+
+    Meant for the per-submission grading process (``child.py``): it patches the module,
+    so that ``Question.check`` (the same call as in the notebook) samples at points the
+    student never saw; an answer built to agree with the expected one only at the public
+    points is then found out.
+    """
+    import functools
+
     from nnlib import check as checker
 
-    target = checker.check_steps if q.kind == "steps" else checker.check
-    seed = _seed_keyword(target)
-    if not seed or not hasattr(q, "_with_hint"):
-        return q.check(value)
-    if q.kind == "steps":
-        if isinstance(value, str) or not isinstance(value, (list, tuple)):
-            raise TypeError("a derivation is a list of step strings")
-        verdict = checker.check_steps(list(value), expected=q.expected, variables=q.variables,
-                                      shapes=q.shapes, subs=q.subs or {}, rtol=q.tolerance,
-                                      **seed)
-    else:
-        verdict = checker.check(value, q.expected, variables=q.variables, shapes=q.shapes,
-                                rtol=q.tolerance, **seed)
-    return q._with_hint(verdict)
+    changed = []
+    for name in ("check", "check_steps"):
+        func = getattr(checker, name, None)
+        keyword = _seed_keyword(func) if func is not None else {}
+        if not keyword or getattr(func, "_nnlib_secret_seed", False):
+            continue
+        (key, secret), = keyword.items()
+
+        def seeded(*args: Any, _func: Any = func, _key: str = key, _secret: int = secret,
+                   **kwargs: Any) -> Any:
+            kwargs.setdefault(_key, _secret)
+            return _func(*args, **kwargs)
+
+        seeded = functools.wraps(func)(seeded)
+        seeded._nnlib_secret_seed = True  # type: ignore[attr-defined]
+        setattr(checker, name, seeded)
+        changed.append(name)
+    return changed
 
 
 def grading_cases(q: Any) -> list[tuple]:

@@ -2,6 +2,7 @@
 per-submission cgroups."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -219,3 +220,42 @@ def test_processes_of_one_submission_share_one_memory_limit(tmp_path, bank, monk
     hog = results["hog"]
     stopped = hog["status"] == "error" or any("memory limit" in n for n in hog["notes"])
     assert stopped, hog
+
+
+def test_the_grading_process_samples_at_secret_points():
+    """In a fresh process (the patch is process-wide): after use_secret_sampling_seed the
+    checker is called with a seed that is not the public default 0, different each time,
+    through the bank's own Question.check."""
+    code = textwrap.dedent(f"""
+        import functools, sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        import nnlib.check as c
+        seen = []
+        original = c.check
+
+        @functools.wraps(original)
+        def spy(*args, **kwargs):
+            seen.append(kwargs.get("seed", 0))
+            return original(*args, **kwargs)
+
+        c.check = spy
+        from nnlib.grade.bank import load_grader_bank
+        from nnlib.grade.regrade import use_secret_sampling_seed
+        from nbfactory import BANK
+        q = load_grader_bank(BANK)["90.2"]
+        q.check("2*x")
+        changed = use_secret_sampling_seed()
+        assert q.check("2*x").correct and not q.check("3*x").correct
+        import json
+        print(json.dumps([changed, seen]))
+    """)
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           timeout=120) for _ in range(2)]
+    outs = []
+    for proc in runs:
+        assert proc.returncode == 0, proc.stderr
+        changed, seen = json.loads(proc.stdout.strip().splitlines()[-1])
+        assert "check" in changed
+        assert seen[0] == 0 and seen[1] != 0 and seen[1] == seen[2]
+        outs.append(seen[1])
+    assert outs[0] != outs[1]                     # fresh per process: 2**-63 to fail by chance
