@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import secrets
-from typing import Any
 
 MAX_ANSWER_BYTES = 2 * 1024 * 1024   # whole JSON payload
 MAX_VALUE_CHARS = 100_000            # one answer (function sources can be long)

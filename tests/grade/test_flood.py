@@ -13,7 +13,6 @@ import csv
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from pathlib import Path
 

@@ -199,7 +199,6 @@ def test_processes_of_one_submission_share_one_memory_limit(tmp_path, bank, monk
     """4 processes of 200 MB (each under the 512 MB per-process limit) and the honest answers:
     together 800 MB > 512 MB, so the submission is stopped - by its cgroup, or where there is
     none by the watchdog that adds up the sandbox uid's memory. A neighbour is unaffected."""
-    from conftest import FAST
     from nnlib.grade import worker
     from nnlib.grade.job import Settings
     from nnlib.grade.runner import grade_folder
