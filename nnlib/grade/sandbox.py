@@ -3,11 +3,15 @@
 Two halves live here:
 
 * the **wrapper** (``python -m nnlib.grade.sandbox [options] -- cmd ...``), run as the
-  kernel's launcher: it starts a new session (``setsid``), applies ``setrlimit``
-  (address space, CPU time, process count, file size, open files), restricts the
-  file system with Landlock (read-only: the Python installation; read-write: the
-  scratch directory), drops root to an unprivileged uid (so that ``RLIMIT_NPROC`` is
-  enforced), clears the environment and finally ``exec``s the command;
+  kernel's (and the code runner's) launcher: it starts a new session (``setsid``), joins
+  the submission's cgroups (``cgroup.py``), and as root enters new network, mount and IPC
+  namespaces (:func:`isolate`: no network at all, ``/proc`` with ``hidepid=2``, a fresh
+  ``/dev/shm``, folders others cannot enter replaced by what is needed of them, folders
+  to hide covered), applies ``setrlimit`` (address space, CPU time, process count, file
+  size, open files), restricts the file system with Landlock (read-only: the Python
+  installation; read-write: the scratch directory; no TCP; signals and abstract sockets
+  scoped), drops root to an unprivileged uid with **no capability left**
+  (:func:`drop_to_uid`), clears the environment and finally ``exec``s the command;
 * the **grader side** helpers: :class:`Limits`, :func:`wrapper_argv` (the argv prefix
   above), :func:`make_scratch` and :func:`kill_all` (kill a process tree and every
   process of the sandbox uid).
