@@ -63,7 +63,9 @@ def _start(child: Any) -> None:
     A forkserver child normally imports the parent's ``__main__`` script again (as
     ``__mp_main__``): that costs time in every child and runs an unguarded script's
     top level again. The grading child needs nothing from ``__main__``, so the
-    preparation data it receives does not name it.
+    preparation data it receives does not name it. In a daemonic process (a Dask worker
+    started by its nanny) multiprocessing refuses children; :func:`run_isolated` kills
+    and reaps its child itself, so the flag is lifted while the child starts.
     """
     from multiprocessing import spawn
 
@@ -75,12 +77,16 @@ def _start(child: Any) -> None:
         data.pop("init_main_from_name", None)
         return data
 
+    config = multiprocessing.current_process()._config     # type: ignore[attr-defined]
     with _CONTEXT_LOCK:
         spawn.get_preparation_data = without_main
-        try:
+        daemon = config.pop("daemon", None)    # a Dask worker is a daemonic process; its
+        try:                                   # grading children are cleaned up here anyway
             child.start()
         finally:
             spawn.get_preparation_data = real
+            if daemon is not None:
+                config["daemon"] = daemon
 
 
 def warm_up() -> None:
@@ -179,9 +185,10 @@ def run_isolated(path: Path, questions: list[Any], settings: Any) -> dict[str, A
                 data = None
         elapsed = time.monotonic() - started
     finally:
-        if child.is_alive():
-            child.kill()
-        child.join(10)
+        if getattr(child, "_popen", None) is not None:     # it was started
+            if child.is_alive():
+                child.kill()
+            child.join(10)
         receive.close()
         if watchdog is not None:
             watchdog.stop()

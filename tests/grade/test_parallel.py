@@ -61,7 +61,8 @@ def test_dask_cluster_over_tls_grades_like_local(tmp_path, bank):
     f.write(tmp_path / "subs", "ben", f.STUB)
     config = {"distributed.comm.tls.ca-file": cert, "distributed.comm.tls.client.cert": cert,
               "distributed.comm.tls.client.key": key}
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+    # a worker in a process of its own (daemonic, started by its nanny), as on a real cluster
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
                                   protocol="tls://", host="127.0.0.1", security=security,
                                   dashboard_address=None) as cluster:
         address = cluster.scheduler_address
