@@ -185,18 +185,7 @@ def run_isolated(path: Path, questions: list[Any], settings: Any) -> dict[str, A
                 data = None
         elapsed = time.monotonic() - started
     finally:
-        if getattr(child, "_popen", None) is not None:     # it was started
-            if child.is_alive():
-                child.kill()
-            child.join(10)
-        receive.close()
-        if watchdog is not None:
-            watchdog.stop()
-        kill_all(None, uid)
-        memory_hits = group.memory_failures() if group else 0
-        if group is not None:
-            group.remove()
-        shutil.rmtree(work, ignore_errors=True)
+        memory_hits = _clean_up(child, receive, watchdog, uid, group, work)
     if watchdog is not None and watchdog.fired:
         raise GradingError(f"resource limit: {watchdog.fired}")
     if data is None:
@@ -224,6 +213,36 @@ def run_isolated(path: Path, questions: list[Any], settings: Any) -> dict[str, A
             "the submission's processes together reached the memory limit "
             f"({settings.limits.memory_mb} MB)")
     return result
+
+
+def _clean_up(child: Any, receive: Any, watchdog: Watchdog | None, uid: int | None,
+              group: SubmissionCgroup | None, work: Path) -> int:
+    """Kill and remove everything of one submission, each step even if another failed;
+    how often its cgroup hit the memory limit."""
+    memory_hits = 0
+
+    def stop_child() -> None:
+        if getattr(child, "_popen", None) is not None:     # it was started
+            if child.is_alive():
+                child.kill()
+            child.join(10)
+
+    def count_memory_hits() -> None:
+        nonlocal memory_hits
+        memory_hits = group.memory_failures() if group is not None else 0
+
+    steps = [stop_child, receive.close, watchdog.stop if watchdog else None,
+             lambda: kill_all(None, uid), count_memory_hits,
+             group.remove if group is not None else None,
+             lambda: shutil.rmtree(work, ignore_errors=True)]
+    for step in steps:
+        if step is None:
+            continue
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - the next steps must still run
+            pass
+    return memory_hits
 
 
 def limit_own_memory(data_mb: int) -> None:

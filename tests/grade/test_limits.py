@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -115,6 +116,7 @@ def _sandboxed(code: str, group: SubmissionCgroup, memory_mb: int = 1024, timeou
                               capture_output=True, text=True, timeout=timeout)
     finally:
         kill_all(None, uid)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 @needs_cgroup
