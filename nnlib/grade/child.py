@@ -16,6 +16,8 @@ from .load import load_notebook
 from .regrade import CheckBudgetExceeded, regrade, use_secret_sampling_seed
 from .worker import limit_own_memory
 
+MAX_FEEDBACK_CHARS = 4000
+
 
 def grade_in_child(send: Any, path: str, questions: list[Any], settings: Any, uid: int | None,
                    work: str, cgroups: list[str], data_mb: int) -> None:
@@ -52,5 +54,8 @@ def _grade(path: str, questions: list[Any], settings: Any, uid: int | None, work
                        scratch=work / "kernel", cgroups=cgroups)
     exercises = regrade(questions, run.answers, settings.limits, settings.code_timeout,
                         uid=uid, work=work, cgroups=cgroups, check_s=settings.check_s)
-    return {"status": "graded", "notes": run.notes, "seconds": round(run.seconds, 3),
-            "exercises": [e.to_dict() for e in exercises]}
+    rows = [e.to_dict() for e in exercises]
+    for row in rows:                   # the result must fit the pipe's bound (worker.py)
+        row["feedback"] = str(row["feedback"])[:MAX_FEEDBACK_CHARS]
+    return {"status": "graded", "notes": [str(n)[:500] for n in run.notes][:20],
+            "seconds": round(run.seconds, 3), "exercises": rows}

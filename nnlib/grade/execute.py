@@ -28,6 +28,7 @@ this module for one submission (``worker.py``): it has a memory limit of its own
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import stat
@@ -229,6 +230,22 @@ class _CountingClient(NotebookClient):
         return None
 
 
+_QUIET = logging.getLogger("nnlib.grade.nbclient")
+_QUIET.setLevel(logging.ERROR)
+
+
+def _after_cell(client: NotebookClient, tally: OutputTally, deadline: float) -> None:
+    """Count ZMQ's drops; once the output channel lost a message, stop waiting for the
+    end-of-cell status of later cells (it may never come; outputs are only counted).
+    Past the notebook's deadline no further cell starts (nbclient's own timeout is per
+    cell, so many short cells could otherwise run on)."""
+    tally.count_disconnects()
+    if tally.oversized:
+        client.iopub_timeout = 0
+    if time.monotonic() > deadline:
+        raise CellTimeoutError("the notebook's deadline has passed")
+
+
 def clean_notebook(nb: Any) -> Any:
     """A new notebook holding only the code cells' sources of ``nb``."""
     clean = nbformat.v4.new_notebook()
@@ -303,8 +320,8 @@ def run_notebook(nb: Any, names: list[str], limits: Limits, timeout: float,
         clean, tally, km=km, allow_errors=True, startup_timeout=60,
         timeout_func=lambda cell: max(1, int(deadline - time.monotonic()) + 1),
         resources={"metadata": {"path": str(scratch)}}, record_timing=False,
-        store_widget_state=False, iopub_timeout=2,
-        on_cell_executed=lambda **_: tally.count_disconnects())
+        store_widget_state=False, iopub_timeout=2, log=_QUIET,
+        on_cell_executed=lambda **_: _after_cell(client, tally, deadline))
     notes: list[str] = []
     try:
         run_on_new_loop(client.async_execute(cwd=str(scratch), stdout=subprocess.DEVNULL,

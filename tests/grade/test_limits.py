@@ -260,3 +260,28 @@ def test_the_grading_process_samples_at_secret_points():
         assert seen[0] == 0 and seen[1] != 0 and seen[1] == seen[2]
         outs.append(seen[1])
     assert outs[0] != outs[1]                     # fresh per process: 2**-63 to fail by chance
+
+
+def test_a_dropped_message_does_not_make_later_cells_wait():
+    """After ZMQ drops a message over 16 MB, the end-of-cell status of later cells may never
+    arrive; waiting the 2 s output timeout for each of 20 later cells would take at least
+    20 x 2 s = 40 s. The bound asserted is the notebook's own 30 s timeout (the run itself
+    takes about 3 s on an idle machine; about 50 s when later cells wait)."""
+    from nnlib.grade.execute import run_notebook
+
+    nb = f.notebook(["print('h' * (24 * 2**20))", *["x = 1"] * 20, *f.GOOD])
+    run = run_notebook(nb, ["answer_90_1", "answer_90_2", "answer_90_3"],
+                       Limits(memory_mb=1536, cpu_s=60), timeout=30)
+    assert sorted(run.answers) == ["answer_90_1", "answer_90_2", "answer_90_3"]
+    assert any("over 16 MB were dropped" in n for n in run.notes)
+    assert run.seconds < 30, f"{run.seconds:.0f} s: later cells waited for lost messages"
+
+
+def test_many_short_cells_stop_at_the_notebook_deadline():
+    """60 cells of 0.4 s each (24 s) under a 5 s notebook timeout: each cell is far below
+    the per-cell timeout, yet the notebook as a whole is a timeout error."""
+    from nnlib.grade.execute import GradingError, run_notebook
+
+    nb = f.notebook(["import time", *["time.sleep(0.4)"] * 60, *f.GOOD])
+    with pytest.raises(GradingError, match="timeout"):
+        run_notebook(nb, ["answer_90_1"], Limits(memory_mb=1536, cpu_s=60), timeout=5)
