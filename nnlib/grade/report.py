@@ -213,7 +213,15 @@ def write_reports(results: list[dict[str, Any]], out: Path) -> dict[str, Path]:
         by_student[res["student"]].append(res)
     names = feedback_names(by_student)
     for student, res in by_student.items():
-        write_atomic(out / "feedback" / f"{names[student]}.md", feedback_markdown(student, res))
+        try:
+            text = feedback_markdown(student, res)
+        except Exception as err:  # noqa: BLE001 - one student's report never stops the others
+            text = (f"# Feedback for {md(student)}\n\nYour feedback could not be written "
+                    f"({md(type(err).__name__)}); your points are in the gradebook.\n")
+        write_atomic(out / "feedback" / f"{names[student]}.md", text)
     write_atomic(paths["report"], summary_markdown(rows, results))
-    write_atomic(paths["histogram"], histogram_png([per["total"] for per in totals.values()]))
+    try:
+        write_atomic(paths["histogram"], histogram_png([per["total"] for per in totals.values()]))
+    except Exception:  # noqa: BLE001 - a missing plot must not cost the rest
+        pass
     return paths
