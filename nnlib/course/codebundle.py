@@ -4,8 +4,8 @@ grader alike, so both give the same verdict on the same function.
 **The answer is the function and the helpers it calls, taken from the notebook**
 (:func:`bundle_source`): the function's source, then, once each and transitively, the
 source of every function of the same notebook it refers to by global name, ``import``
-lines for the ``numpy``/``math`` modules (and submodules) it refers to under the names it
-uses, and ``NAME = value`` lines for the plain constants it refers to (numbers, strings,
+lines for the modules it refers to under the names it uses (any other module than
+``numpy``/``math`` is then refused, with the message below, when the bundle is loaded), and ``NAME = value`` lines for the plain constants it refers to (numbers, strings,
 and lists/tuples/dicts of them that ``repr`` writes back exactly). Nothing else of the
 notebook comes along.
 
@@ -60,9 +60,11 @@ def bundle_source(func):  # type: ignore[no-untyped-def]  (its source also runs 
                     and value.__globals__ is home:
                 parts.append(textwrap.dedent(inspect.getsource(value)))
                 todo.append(value)
-            elif isinstance(value, types.ModuleType) and \
-                    value.__name__.partition(".")[0] in ("numpy", "math"):
-                parts.append("import %s as %s\n" % (value.__name__, ref))
+            elif isinstance(value, types.ModuleType):      # others: refused when loaded
+                if value.__name__.partition(".")[0] in ("numpy", "math"):
+                    parts.append("import %s as %s\n" % (value.__name__, ref))
+                else:
+                    parts.append("%s = __import__(%r)\n" % (ref, value.__name__))
             elif literal(value):
                 parts.append("%s = %r\n" % (ref, value))
     return "\n".join(p if p.endswith("\n") else p + "\n" for p in parts)

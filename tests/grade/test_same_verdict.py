@@ -27,6 +27,8 @@ CASES = {
     "imports os": (False, ["def double(x):\n    import os\n    return 2 * x"]),
     "calls the reference": (False, ["def double(x):\n    from nnlib.course.references import layer\n"
                                     "    return 2 * x"]),
+    "nnlib module from another cell": (False, ["import nnlib", "def double(x):\n"
+                                              "    return nnlib.Sigmoid and 2 * x"]),
     "non-literal global": (False, ["import numpy as np\nOFFSET = np.zeros(1)",
                                    "def double(x):\n    return 2 * x + OFFSET[0]"]),
 }
@@ -41,17 +43,30 @@ def _run_cells(cells: list[str], tag: str) -> dict:
     return namespace
 
 
+def _notebook_verdict(question, func) -> tuple[bool, str]:
+    """The notebook's verdict as ``check_answer`` shows it: a check that raises is
+    "Not yet" with the exception's message."""
+    try:
+        verdict = question.check(func)
+    except Exception as exc:
+        return False, f"{type(exc).__name__}: {exc}"
+    return bool(verdict.correct), str(verdict.feedback)
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_notebook_and_grader_agree(name, bank, tmp_path):
     deserved, cells = CASES[name]
     question = bank["90.3"]
     namespace = _run_cells([*cells, "answer_90_3 = double"], name)
-    notebook = bool(question.check(namespace["double"]).correct)
+    notebook, message = _notebook_verdict(question, namespace["double"])
     marker = new_marker()
     exec(extraction_cell([question.variable], marker, str(tmp_path / "a.json")), namespace)
     answers = parse_answers((tmp_path / "a.json").read_text(), marker, [question.variable])
     (graded,) = regrade([question], answers, Limits(memory_mb=1024, cpu_s=30), code_timeout=20)
     assert notebook == (graded.status == "correct") == deserved, (notebook, graded)
+    if name == "nnlib module from another cell":
+        assert "only numpy and math may be imported" in graded.feedback
+        assert "only numpy and math may be imported" in message
 
 
 def _tuple_question():
@@ -76,7 +91,7 @@ def test_functions_returning_tuples_agree(name, tmp_path):
     question = _tuple_question()
     namespace = _run_cells(["import numpy as np", cell, "answer_92_1 = double_and_negate"],
                            "tuple " + name)
-    notebook = bool(question.check(namespace["double_and_negate"]).correct)
+    notebook, _ = _notebook_verdict(question, namespace["double_and_negate"])
     marker = new_marker()
     exec(extraction_cell([question.variable], marker, str(tmp_path / "a.json")), namespace)
     answers = parse_answers((tmp_path / "a.json").read_text(), marker, [question.variable])
