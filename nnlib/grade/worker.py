@@ -110,23 +110,54 @@ def make_workdir(uid: int | None) -> Path:
 
 class Watchdog(threading.Thread):
     """Where no cgroup can be made: every ``period`` s, add up the resident memory and
-    the processes of the sandbox uid and kill them all past the limits."""
+    the number of the submission's processes and kill them all past the limits.
 
-    def __init__(self, uid: int, memory_mb: int, nproc: int, period: float = 0.25) -> None:
+    The submission's processes are those of its sandbox uid (as root), or else (no uid of
+    its own) the process groups and sessions of the processes whose command line names
+    its work folder (the kernel and the code runner), with all their descendants.
+    """
+
+    def __init__(self, uid: int | None, memory_mb: int, nproc: int, work: Path | None = None,
+                 period: float = 0.25) -> None:
         super().__init__(daemon=True, name="nnlib-grade-watchdog")
         self.uid, self.limit, self.nproc, self.period = uid, memory_mb * 2**20, nproc, period
+        self.work = str(work) if work is not None else None
         self.fired = ""
         self._stop_event = threading.Event()
 
+    def members(self) -> list[psutil.Process]:
+        """The submission's live processes (see the class docstring)."""
+        if self.uid is not None:
+            return [p for p in psutil.process_iter() if _uid(p) == self.uid]
+        roots, groups = [], set()
+        for proc in psutil.process_iter():
+            try:
+                if self.work and any(self.work in arg for arg in proc.cmdline()):
+                    roots.append(proc)
+                    groups.add(os.getsid(proc.pid))
+                    groups.add(os.getpgid(proc.pid))
+            except (psutil.Error, OSError):
+                pass
+        if not roots:
+            return []
+        found = {p.pid: p for p in roots}
+        for proc in psutil.process_iter():
+            try:
+                if os.getsid(proc.pid) in groups or os.getpgid(proc.pid) in groups:
+                    found[proc.pid] = proc
+            except OSError:
+                pass
+        for proc in roots:
+            try:
+                found.update({c.pid: c for c in proc.children(recursive=True)})
+            except psutil.Error:
+                pass
+        found.pop(os.getpid(), None)
+        return list(found.values())
+
     def run(self) -> None:
         while not self._stop_event.wait(self.period):
-            procs = []
-            for proc in psutil.process_iter():
-                try:
-                    if proc.uids().real == self.uid:
-                        procs.append(proc)
-                except psutil.Error:
-                    pass
+            procs = self.members()
             rss = 0
             for proc in procs:
                 try:
@@ -136,10 +167,23 @@ class Watchdog(threading.Thread):
             if rss > self.limit or len(procs) > self.nproc:
                 self.fired = (f"the submission's processes together used more than "
                               f"{self.limit // 2**20} MB or {self.nproc} processes")
-                kill_all(None, self.uid)
+                if self.uid is not None:
+                    kill_all(None, self.uid)
+                for proc in procs:
+                    try:
+                        proc.kill()
+                    except psutil.Error:
+                        pass
 
     def stop(self) -> None:
         self._stop_event.set()
+
+
+def _uid(proc: psutil.Process) -> int | None:
+    try:
+        return proc.uids().real
+    except psutil.Error:
+        return None
 
 
 def deadline_for(questions: list[Any], settings: Any) -> float:
@@ -164,8 +208,8 @@ def run_isolated(path: Path, questions: list[Any], settings: Any) -> dict[str, A
     work = make_workdir(uid)
     group = SubmissionCgroup.create(settings.limits.memory_mb, settings.limits.nproc)
     watchdog = None
-    if group is None and uid is not None:
-        watchdog = Watchdog(uid, settings.limits.memory_mb, settings.limits.nproc)
+    if group is None:
+        watchdog = Watchdog(uid, settings.limits.memory_mb, settings.limits.nproc, work)
         watchdog.start()
     ctx = _context()
     receive, send = ctx.Pipe(duplex=False)

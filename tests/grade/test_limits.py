@@ -196,11 +196,14 @@ HOGS = ("import subprocess, sys, time\n"
         "time.sleep(8)")
 
 
-@pytest.mark.parametrize("with_cgroup", [True, False])
-def test_processes_of_one_submission_share_one_memory_limit(tmp_path, bank, monkeypatch, with_cgroup):
+@pytest.mark.parametrize("mode", ["cgroup", "watchdog by uid", "watchdog by session"])
+def test_processes_of_one_submission_share_one_memory_limit(tmp_path, bank, monkeypatch, mode):
     """4 processes of 200 MB (each under the 512 MB per-process limit) and the honest answers:
     together 800 MB > 512 MB, so the submission is stopped - by its cgroup, or where there is
-    none by the watchdog that adds up the sandbox uid's memory. A neighbour is unaffected."""
+    none by the watchdog that adds up the memory of the sandbox uid's processes, or (no uid
+    of its own, as for an ordinary user) of the kernel's session and descendants. A
+    neighbour is unaffected."""
+    with_cgroup = mode == "cgroup"
     from nnlib.grade import worker
     from nnlib.grade.job import Settings
     from nnlib.grade.runner import grade_folder
@@ -208,9 +211,11 @@ def test_processes_of_one_submission_share_one_memory_limit(tmp_path, bank, monk
     if with_cgroup and not _cgroups_work():
         pytest.skip("no writable cgroup hierarchy")
     if not with_cgroup:
-        if fresh_uid() is None:
+        if mode == "watchdog by uid" and fresh_uid() is None:
             pytest.skip("the watchdog counts the processes of a sandbox uid (root only)")
         monkeypatch.setattr(worker.SubmissionCgroup, "create", classmethod(lambda cls, *a: None))
+    if mode == "watchdog by session":
+        monkeypatch.setattr(worker, "fresh_uid", lambda: None)
     f.write(tmp_path / "subs", "hog", [HOGS, *f.GOOD])
     f.write(tmp_path / "subs", "good", f.GOOD)
     settings = Settings(timeout=30, limits=Limits(memory_mb=512, cpu_s=40), code_timeout=15)
