@@ -65,12 +65,16 @@ def test_a_bank_reference_that_cannot_be_imported_stops_the_run(tmp_path, privat
     assert not (tmp_path / "o" / "gradebook.csv").exists()
 
 
-def test_zip_with_unsafe_path_is_refused(tmp_path):
+def test_zip_with_unsafe_path_is_an_error_row_and_extracts_nothing(tmp_path):
     archive = tmp_path / "evil.zip"
     with zipfile.ZipFile(archive, "w") as zf:
-        zf.writestr("../../etc/x/lesson.ipynb", "{}")
+        zf.writestr("../../nnlib-grade-evil-x/lesson.ipynb", "{}")
     assert main([str(archive), "--out", str(tmp_path / "o"), "--answers",
-                 str(f.BANK)]) == 2
+                 str(f.BANK), "--no-progress"]) == 0
+    rows = list(csv.DictReader(open(tmp_path / "o" / "gradebook.csv", encoding="utf-8")))
+    assert len(rows) == 1 and "unsafe path" in rows[0]["status"], rows
+    assert not list(Path(tmp_path.anchor).glob("*/nnlib-grade-evil-x"))
+    assert not (tmp_path.parent.parent / "nnlib-grade-evil-x").exists()
 
 
 def test_reading_lesson_is_skipped_and_a_misnamed_notebook_is_an_error(tmp_path, private_bank):

@@ -62,8 +62,11 @@ def graded(tmp_path_factory):
         f"answer_90_1 = \"__import__('os').system('touch {pwned}')\"",
         f"answer_90_2 = \"x*0 + 2*x if open('{pwned}', 'w') else 1\"", f.STUB[2]])
     f.write(root, "codesneak", [*f.GOOD[:2],
-        f"def double(x):\n    import os\n    os.system('touch {pwned}')\n    "
+        f"def double(x):\n    "
         f"try:\n        open('{pwned}', 'w')\n    except OSError:\n        pass\n    return 2 * x\n"
+        "answer_90_3 = double"])
+    f.write(root, "codeimport", [*f.GOOD[:2],
+        f"def double(x):\n    import os\n    os.system('touch {pwned}')\n    return 2 * x\n"
         "answer_90_3 = double"])
     f.write(root, "codeloop", [*f.GOOD[:2], "def double(x):\n    while True:\n        pass\n"
                                "answer_90_3 = double"])
@@ -145,6 +148,9 @@ def test_code_injection_in_answers_runs_nothing(graded):
 
 def test_code_exercise_runs_confined(graded):
     assert statuses(graded, "codesneak") == ["correct"] * 3   # its outputs are right
+    assert statuses(graded, "codeimport") == ["correct", "correct", "incorrect"]
+    (res,) = [r for r in graded["results"] if r["student"] == "codeimport"]
+    assert "only numpy and math may be imported" in res["exercises"][2]["feedback"]
     assert not graded["pwned"].exists()
     assert statuses(graded, "codeloop") == ["correct", "correct", "incorrect"]
     (res,) = [r for r in graded["results"] if r["student"] == "codeloop"]

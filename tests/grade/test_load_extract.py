@@ -46,4 +46,38 @@ def test_parse_answers_needs_the_exact_marker():
 
 def test_extraction_cell_refuses_non_identifiers():
     with pytest.raises(ValueError, match="identifier"):
-        extraction_cell(["a; import os"], new_marker())
+        extraction_cell(["a; import os"], new_marker(), "/tmp/answers.json")
+
+
+def test_discovery_reports_every_entry_and_escapes_names(tmp_path):
+    import os
+
+    from nnlib.grade.discover import find_submissions
+
+    root = tmp_path / "subs"
+    f.write(root, "ann", f.GOOD)
+    os.makedirs(os.path.join(os.fsencode(root), b"x\xff"))
+    f.write(root, "x\\xff", f.GOOD)                        # the escaped spelling of the other
+    (root / os.fsdecode(b"x\xff") / "90_grading_fixture.ipynb").write_bytes(b"{}")
+    os.mkfifo(root / "pipe")
+    (root / "loose.ipynb").write_text("{}")
+    (root / "ann" / ".ipynb_checkpoints").mkdir()
+    found = find_submissions(root)
+    subs = {(s.student, s.lesson): s.error for s in found}
+    assert len(found) == 5 and len(subs) == 4
+    assert subs[("ann", "90_grading_fixture")] == ""
+    clash = [s for s in found if s.student == "x\\xff"]                # both: a collision
+    assert len(clash) == 2 and all("same name" in s.error for s in clash)
+    assert "a FIFO" in subs[("pipe", "-")]
+    assert "outside any student folder" in subs[("-", "loose")]
+
+
+def test_feedback_names_are_distinct_and_stable():
+    from nnlib.grade.report import feedback_names
+
+    students = ["ann", "Ann", "honest~ben", "honest_ben", "bob", "=x", "a/b"]
+    names = feedback_names(students)
+    assert len({n.lower() for n in names.values()}) == len(students)
+    assert names["bob"] == "bob" and names == feedback_names(reversed(students))
+    assert all(set(n) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~")
+               for n in names.values())

@@ -5,6 +5,7 @@ allocation), so a broken limit fails the test without hurting the machine.
 """
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -21,9 +22,12 @@ def run_sandboxed(code: str, limits: Limits = Limits(memory_mb=1024, cpu_s=20, n
     uid = fresh_uid()
     scratch = make_scratch(uid)
     argv = wrapper_argv(limits, scratch, uid, sandbox_env(scratch))
-    proc = subprocess.run(argv + [sys.executable, "-c", textwrap.dedent(code)],
-                          capture_output=True, text=True, timeout=timeout)
-    kill_all(None, uid)
+    try:
+        proc = subprocess.run(argv + [sys.executable, "-c", textwrap.dedent(code)],
+                              capture_output=True, text=True, timeout=timeout)
+    finally:
+        kill_all(None, uid)
+        shutil.rmtree(scratch, ignore_errors=True)
     return proc, scratch
 
 
@@ -101,6 +105,7 @@ def test_kill_all_kills_detached_descendants():
         time.sleep(0.1)
     kill_all(proc.pid, uid)
     proc.wait(timeout=10)
+    shutil.rmtree(scratch, ignore_errors=True)
     left = [p for p in psutil.process_iter()
             if p.uids().real == uid and p.status() != psutil.STATUS_ZOMBIE]
     assert left == []

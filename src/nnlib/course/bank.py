@@ -205,7 +205,16 @@ def _copy(args: tuple) -> tuple:
 
 
 def _as_function(value: Any, name: str) -> Callable:
-    """The student's function: ``value`` itself, or the function ``name`` in source text."""
+    """The student's function: ``value`` itself, or the function ``name`` in source text.
+
+    A notebook function is taken as the grader takes it (``nnlib.course.codebundle``): the
+    function and the helpers it calls, taken from the notebook, run where only ``numpy`` and
+    ``math`` can be imported, so the notebook and the grader give the same verdict.
+    """
+    from .codebundle import bundle_source, bundles, load_function
+
+    if bundles(value):
+        return load_function(bundle_source(value), name, value.__name__)
     if callable(value):
         return value
     if isinstance(value, str):

@@ -24,11 +24,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--timeout", type=float, default=120.0,
                         help="wall-clock seconds per notebook (default 120)")
     parser.add_argument("--memory", type=int, default=2048,
-                        help="address-space limit per kernel process, MB (default 2048)")
+                        help="memory of one submission (all its processes), and address space "
+                             "of each process, MB (default 2048)")
     parser.add_argument("--answers", default=None,
                         help="question bank file/folder to grade with (default: nnlib's bank)")
-    parser.add_argument("--dask", default=None, metavar="tcp://host:port",
-                        help="run the jobs on this Dask scheduler")
+    parser.add_argument("--dask", default=None, metavar="tls://host:port",
+                        help="run the jobs on this Dask scheduler (TLS only; certificates from "
+                             "Dask's configuration distributed.comm.tls.*)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--secret-file", default=None,
                         help="course secret for template questions (or set NNLIB_COURSE_SECRET)")

@@ -1,10 +1,15 @@
 """Taking the raw answer values out of an executed notebook, and nothing else.
 
 After the student's cells ran, one extra cell (:func:`extraction_cell`) runs in the same
-kernel and prints the answer variables as JSON between a random nonce marker. Each
+kernel and writes the answer variables as JSON between a random nonce marker into a file
+of the scratch directory whose name the student's code never saw (nothing goes through
+the output channel, so printing cannot hide or forge it). Each
 value becomes plain text: ``str()`` of SymPy objects/matrices and strings, ``repr`` of
-numbers, ``Matrix([...])`` for numpy arrays, a list of strings for steps, and the source
-text (``inspect.getsource``) of functions. :func:`parse_answers` reads that output
+numbers, ``Matrix([...])`` for numpy arrays, a list of strings for steps, and for a
+function the source text of the function **and of the helpers it calls, taken from the
+notebook** (``nnlib.course.codebundle.bundle_source``, whose source the cell carries: the
+notebook's ``check_answer`` applies the same rule, so both give the same verdict). The
+code runner runs exactly that bundle. :func:`parse_answers` reads that output
 defensively: size cap, the exact nonce, types checked; anything else means "not
 attempted". The values are then re-checked by the grader (``regrade.py``), so a kernel
 that lies here can only lie about its own answers.
@@ -13,16 +18,16 @@ from __future__ import annotations
 
 import json
 import secrets
-from typing import Any
 
 MAX_ANSWER_BYTES = 2 * 1024 * 1024   # whole JSON payload
 MAX_VALUE_CHARS = 100_000            # one answer (function sources can be long)
 
 _CELL = r'''
-def _nnlib_grade_extract(names, mark):
+def _nnlib_grade_extract(names, mark, path):
     import inspect, json, types
     out = {}
     g = globals()
+
     for name in names:
         if name not in g:
             continue
@@ -30,7 +35,9 @@ def _nnlib_grade_extract(names, mark):
         try:
             if v is None or v is Ellipsis:
                 continue
-            if isinstance(v, (types.FunctionType, types.MethodType, type)):
+            if isinstance(v, types.FunctionType):
+                out[name] = _nnlib_bundle_source(v)
+            elif isinstance(v, (types.MethodType, type)):
                 out[name] = inspect.getsource(v)
             elif isinstance(v, (list, tuple)):
                 out[name] = [str(x) for x in v]
@@ -42,9 +49,10 @@ def _nnlib_grade_extract(names, mark):
                 out[name] = str(v)
         except Exception as e:
             out[name] = None
-    print(mark + json.dumps(out) + mark)
-_nnlib_grade_extract({names!r}, {mark!r})
-del _nnlib_grade_extract
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(mark + json.dumps(out) + mark)
+_nnlib_grade_extract({names!r}, {mark!r}, {path!r})
+del _nnlib_grade_extract, _nnlib_bundle_source
 '''
 
 
@@ -53,12 +61,24 @@ def new_marker() -> str:
     return "@@NNLIB-GRADE-" + secrets.token_hex(16) + "@@"
 
 
-def extraction_cell(names: list[str], marker: str) -> str:
-    """Source of the cell that prints ``names`` as JSON between ``marker``s."""
+def _bundle_function_source() -> str:
+    """``nnlib.course.codebundle.bundle_source`` as source text, renamed for the kernel."""
+    import inspect
+
+    from nnlib.course import codebundle
+
+    return inspect.getsource(codebundle.bundle_source).replace(
+        "def bundle_source(func):", "def _nnlib_bundle_source(func):", 1)
+
+
+def extraction_cell(names: list[str], marker: str, path: str) -> str:
+    """Source of the cell that writes ``names`` as JSON between ``marker``s to ``path``."""
     for name in names:
         if not name.isidentifier():
             raise ValueError(f"answer variable name is not an identifier: {name!r}")
-    return _CELL.replace("{names!r}", repr(list(names))).replace("{mark!r}", repr(marker))
+    return _bundle_function_source() + (
+        _CELL.replace("{names!r}", repr(list(names))).replace("{mark!r}", repr(marker))
+        .replace("{path!r}", repr(path)))
 
 
 def parse_answers(text: str, marker: str, names: list[str]) -> dict[str, str | list[str]]:
@@ -97,9 +117,3 @@ def parse_answers(text: str, marker: str, names: list[str]) -> dict[str, str | l
               and all(isinstance(v, str) and len(v) <= MAX_VALUE_CHARS for v in value)):
             answers[name] = list(value)
     return answers
-
-
-def stream_text(outputs: list[Any]) -> str:
-    """The concatenated stdout of a cell's outputs."""
-    return "".join(o.get("text", "") for o in outputs
-                   if o.get("output_type") == "stream" and o.get("name") == "stdout")

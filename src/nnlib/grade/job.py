@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,20 +19,22 @@ from typing import Any
 
 from .bank import bank_hash
 from .discover import Submission
-from .execute import GradingError, run_notebook
-from .load import MAX_NOTEBOOK_BYTES, load_notebook
-from .regrade import ERROR, regrade
+from .execute import GradingError
+from .load import MAX_NOTEBOOK_BYTES
+from .regrade import ERROR
 from .sandbox import Limits
 
 
 @dataclass(frozen=True)
 class Settings:
-    """How submissions are run: wall-clock timeout per notebook (s), limits, size cap."""
+    """How submissions are run: wall-clock timeout per notebook (s), limits, size cap,
+    time per code exercise (s), and the grader's checking time per submission (s)."""
 
     timeout: float = 120.0
     limits: Limits = field(default_factory=Limits)
     max_bytes: int = MAX_NOTEBOOK_BYTES
     code_timeout: float = 30.0
+    check_s: float = 60.0
 
     def key(self) -> str:
         return hashlib.sha256(repr(asdict(self)).encode()).hexdigest()[:12]
@@ -46,40 +49,56 @@ def skipped_result(sub: Submission, reason: str) -> dict[str, Any]:
             "notes": [], "exercises": [], "seconds": 0.0}
 
 
+def error_result(sub: Submission, questions: list[Any], reason: str) -> dict[str, Any]:
+    """The error row of a submission that is not run (see ``discover.Submission.error``)."""
+    return {"student": sub.student, "lesson": sub.lesson, "status": ERROR, "reason": reason,
+            "notes": [], "exercises": error_exercises(questions, reason), "seconds": 0.0}
+
+
 def grade_submission(sub: Submission, questions: list[Any], settings: Settings) -> dict[str, Any]:
     """Run and grade one notebook; the result dict (see module docstring)."""
     result: dict[str, Any] = {"student": sub.student, "lesson": sub.lesson, "status": "graded",
                               "reason": "", "notes": [], "exercises": [], "seconds": 0.0}
     try:
+        if sub.error:
+            raise GradingError(sub.error)
         if not questions:
             raise GradingError(f"unknown notebook name: no lesson {sub.lesson!r} in the "
                                "question bank (wrong lesson or renamed file)")
-        nb = load_notebook(sub.path, settings.max_bytes)
-        names = sorted({q.variable for q in questions})
-        run = run_notebook(nb, names, settings.limits, settings.timeout)
-        result["notes"] = run.notes
-        result["seconds"] = round(run.seconds, 3)
-        result["answers"] = run.answers  # for the instructor's similar-answer report only
-        result["exercises"] = [r.to_dict() for r in
-                               regrade(questions, run.answers, settings.limits,
-                                       settings.code_timeout)]
-    except GradingError as err:
-        result.update(status=ERROR, reason=str(err), exercises=[
-            {"exercise": q.id, "points": 0.0, "max_points": float(q.points),
-             "status": ERROR, "feedback": str(err)} for q in questions])
+        from .worker import run_isolated
+
+        graded = run_isolated(sub.path, questions, settings)
+        result["notes"] = list(graded.get("notes", []))
+        result["seconds"] = graded.get("seconds", 0.0)
+        result["exercises"] = graded["exercises"]
+        result["answers"] = graded.get("answers", {})  # for the instructor's similar-answer report only
+    except Exception as err:  # noqa: BLE001 - any failure is this submission's error row
+        reason = str(err) if isinstance(err, GradingError) else \
+            f"grading failed: {type(err).__name__}: {str(err)[:200]}"
+        result.update(status=ERROR, reason=reason, exercises=error_exercises(questions, reason))
     return result
+
+
+def error_exercises(questions: list[Any], reason: str) -> list[dict[str, Any]]:
+    """Zero-point exercise rows of a submission that could not be graded."""
+    return [{"exercise": q.id, "points": 0.0, "max_points": float(q.points),
+             "status": ERROR, "feedback": reason} for q in questions]
 
 
 def cache_key(sub: Submission, questions: list[Any], settings: Settings) -> str:
     """Digest of the notebook bytes (or its size, if too large to read), questions, settings."""
     digest = hashlib.sha256()
-    size = sub.path.stat().st_size
+    size = sub.path.lstat().st_size
     if size <= settings.max_bytes:
-        with open(sub.path, "rb") as fh:
+        fd = os.open(sub.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise OSError(0, "not a regular file")
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
     else:
         digest.update(f"too-large:{size}".encode())
+    digest.update(repr((sub.student, sub.lesson)).encode())
     digest.update(bank_hash(questions).encode() + settings.key().encode())
     return digest.hexdigest()[:24]
 
@@ -90,7 +109,9 @@ def safe_name(name: str) -> str:
 
 
 def cache_path(cache_dir: Path, sub: Submission, key: str) -> Path:
-    return cache_dir / f"{safe_name(sub.student + '__' + sub.lesson)}__{key}.json"
+    """The cache file of ``sub``; the key covers the exact student and lesson names, so two
+    names that map to the same safe name never share a file."""
+    return cache_dir / f"{safe_name(sub.student + '__' + sub.lesson)[:80]}__{key}.json"
 
 
 def read_cached(path: Path) -> dict[str, Any] | None:

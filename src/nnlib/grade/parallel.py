@@ -1,6 +1,13 @@
 """Running grading jobs: inline (``jobs=1``), in N threads (``--jobs N``: each thread
 drives its own sandboxed kernel process, where the real work happens), or on a Dask
-cluster (``--dask tcp://host:port``, optional extra ``nnlib[dask]``).
+cluster (``--dask tls://host:port``, optional extra ``nnlib[dask]``).
+
+A Dask scheduler must be reached over TLS (``tls://``, with the certificates of Dask's
+configuration, ``distributed.comm.tls.*``: scheduler, workers and client authenticate each
+other), or be in this process (``inproc://``). A plain ``tcp://`` address is refused: anyone
+who can reach it could run code on the workers. Every job a worker runs is the same
+``grade_submission`` as a local job, so it goes through the same sandbox (a kernel's
+network namespace has no route to the scheduler or anything else).
 
 Every backend runs the same picklable job function on each argument tuple and yields
 ``(index, result)`` as jobs finish, under a tqdm progress bar.
@@ -48,7 +55,27 @@ def _pool(fn: Callable[..., Any], args: Sequence[tuple], jobs: int) -> Iterator[
             yield futures[future], future.result()
 
 
+SAFE_DASK_SCHEMES = ("tls", "inproc")
+
+
+def check_dask_address(address: str) -> None:
+    """Refuse a Dask address whose connections are not authenticated (see module doc).
+
+    Raises
+    ------
+    ValueError
+        For ``tcp://``, ``ws://``, ... or an address without a scheme.
+    """
+    scheme = address.split("://", 1)[0] if "://" in address else ""
+    if scheme not in SAFE_DASK_SCHEMES:
+        raise ValueError(f"--dask {address}: the scheduler must use TLS (tls://host:port, with "
+                         "certificates in Dask's configuration distributed.comm.tls.*); an "
+                         "unauthenticated tcp:// scheduler lets anyone who reaches it run code "
+                         "on the workers")
+
+
 def _dask(fn: Callable[..., Any], args: Sequence[tuple], address: str) -> Iterator[tuple[int, Any]]:
+    check_dask_address(address)
     try:
         from distributed import Client
     except ImportError:

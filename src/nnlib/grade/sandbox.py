@@ -3,11 +3,15 @@
 Two halves live here:
 
 * the **wrapper** (``python -m nnlib.grade.sandbox [options] -- cmd ...``), run as the
-  kernel's launcher: it starts a new session (``setsid``), applies ``setrlimit``
-  (address space, CPU time, process count, file size, open files), restricts the
-  file system with Landlock (read-only: the Python installation; read-write: the
-  scratch directory), drops root to an unprivileged uid (so that ``RLIMIT_NPROC`` is
-  enforced), clears the environment and finally ``exec``s the command;
+  kernel's (and the code runner's) launcher: it starts a new session (``setsid``), joins
+  the submission's cgroups (``cgroup.py``), and as root enters new network, mount and IPC
+  namespaces (:func:`isolate`: no network at all, ``/proc`` with ``hidepid=2``, a fresh
+  ``/dev/shm``, folders others cannot enter replaced by what is needed of them, folders
+  to hide covered), applies ``setrlimit`` (address space, CPU time, process count, file
+  size, open files), restricts the file system with Landlock (read-only: the Python
+  installation; read-write: the scratch directory; no TCP; signals and abstract sockets
+  scoped), drops root to an unprivileged uid with **no capability left**
+  (:func:`drop_to_uid`), clears the environment and finally ``exec``s the command;
 * the **grader side** helpers: :class:`Limits`, :func:`wrapper_argv` (the argv prefix
   above), :func:`make_scratch` and :func:`kill_all` (kill a process tree and every
   process of the sandbox uid).
@@ -27,6 +31,7 @@ import os
 import resource
 import secrets
 import signal
+import stat
 import sys
 import sysconfig
 import tempfile
@@ -131,10 +136,15 @@ def python_read_paths() -> list[str]:
     return sorted(p for p in paths if os.path.exists(p))
 
 
-def wrapper_argv(limits: Limits, scratch: Path, uid: int | None, env: dict[str, str]) -> list[str]:
+def wrapper_argv(limits: Limits, scratch: Path, uid: int | None, env: dict[str, str],
+                 cgroups: list[str] | None = None, read_paths: list[str] | None = None,
+                 hide: list[str] | None = None) -> list[str]:
     """The argv prefix that launches a command inside the sandbox.
 
-    Append ``[cmd, arg, ...]``; the wrapper ends with ``--``.
+    ``cgroups``: per-submission cgroup folders the process joins first; ``read_paths``:
+    the read-only trees (default :func:`python_read_paths`); ``hide``: folders covered by
+    an empty one inside the sandbox (as root only). Append ``[cmd, arg, ...]``;
+    the wrapper ends with ``--``.
     """
     argv = [sys.executable, "-m", "nnlib.grade.sandbox",
             "--as", str(limits.memory_mb), "--cpu", str(limits.cpu_s),
@@ -142,7 +152,11 @@ def wrapper_argv(limits: Limits, scratch: Path, uid: int | None, env: dict[str, 
             "--nofile", str(limits.nofile), "--rw", str(scratch), "--chdir", str(scratch)]
     if uid is not None:
         argv += ["--uid", str(uid)]
-    for path in python_read_paths():
+    for path in cgroups or []:
+        argv += ["--cgroup", path]
+    for path in hide or []:
+        argv += ["--hide", path]
+    for path in (python_read_paths() if read_paths is None else read_paths):
         argv += ["--ro", path]
     for key, value in env.items():
         argv += ["--env", f"{key}={value}"]
@@ -223,7 +237,12 @@ _TRUNCATE, _IOCTL_DEV = 1 << 14, 1 << 15
 
 
 class _RulesetAttr(ctypes.Structure):
-    _fields_ = [("handled_access_fs", ctypes.c_uint64)]
+    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
+                ("scoped", ctypes.c_uint64)]
+
+
+_NET_BIND_TCP, _NET_CONNECT_TCP = 1, 2
+_SCOPE_ABSTRACT_UNIX_SOCKET, _SCOPE_SIGNAL = 1, 2
 
 
 class _PathBeneathAttr(ctypes.Structure):
@@ -253,7 +272,10 @@ def _handled_fs(abi: int) -> int:
 def landlock_restrict(read_only: list[str], read_write: list[str]) -> bool:
     """Allow this process (and its future children) to access only the given trees.
 
-    Returns False (and changes nothing) where Landlock is unavailable.
+    From ABI 4 on, TCP bind and connect are denied too (no rule allows any port); from
+    ABI 6 on, the process can neither signal nor reach abstract Unix sockets of processes
+    outside its own sandbox. Returns False (and changes nothing) where Landlock is
+    unavailable.
     """
     abi = landlock_abi()
     if abi < 1:
@@ -261,8 +283,10 @@ def landlock_restrict(read_only: list[str], read_write: list[str]) -> bool:
     libc = ctypes.CDLL(None, use_errno=True)
     libc.syscall.restype = ctypes.c_long
     handled = _handled_fs(abi)
-    attr = _RulesetAttr(handled)
-    ruleset = libc.syscall(_SYS_CREATE, ctypes.byref(attr), ctypes.c_size_t(ctypes.sizeof(attr)),
+    attr = _RulesetAttr(handled, (_NET_BIND_TCP | _NET_CONNECT_TCP) if abi >= 4 else 0,
+                        (_SCOPE_ABSTRACT_UNIX_SOCKET | _SCOPE_SIGNAL) if abi >= 6 else 0)
+    size = 24 if abi >= 6 else (16 if abi >= 4 else 8)
+    ruleset = libc.syscall(_SYS_CREATE, ctypes.byref(attr), ctypes.c_size_t(size),
                            ctypes.c_uint32(0))
     if ruleset < 0:
         return False
@@ -286,45 +310,121 @@ def landlock_restrict(read_only: list[str], read_write: list[str]) -> bool:
     return done == 0
 
 
-# --------------------------------------------------------------------------- uid drop
+# --------------------------------------------------------------------------- namespaces
 
-_PR_SET_KEEPCAPS, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_RAISE = 8, 47, 2
-_CAP_DAC_READ_SEARCH = 2
-_CAP_VERSION_3 = 0x20080522
-
-
-class _CapHeader(ctypes.Structure):
-    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+_CLONE_NEWNS, _CLONE_NEWIPC, _CLONE_NEWNET = 0x00020000, 0x08000000, 0x40000000
+_MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_BIND, _MS_MOVE = 1, 2, 4, 8, 4096, 8192
+_MS_REC, _MS_PRIVATE = 16384, 1 << 18
 
 
-class _CapData(ctypes.Structure):
-    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
-                ("inheritable", ctypes.c_uint32)]
+def _libc() -> ctypes.CDLL:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong,
+                           ctypes.c_char_p]
+    return libc
 
 
-def drop_to_uid(uid: int, keep_read_search: bool) -> None:
-    """Become ``uid`` (no groups) for good.
+def _mount(libc: ctypes.CDLL, source: str | None, target: str, fstype: str | None, flags: int,
+           data: str | None = None) -> None:
+    enc = (lambda v: None if v is None else v.encode())
+    if libc.mount(enc(source), enc(target), enc(fstype), flags, enc(data)) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"mount {source} on {target}: {os.strerror(err)}")
 
-    With ``keep_read_search`` the process keeps CAP_DAC_READ_SEARCH as an ambient
-    capability, so it can still traverse directories such as a 0700 ``/root`` that
-    hold the Python installation; Landlock (already applied) is then what limits
-    reading to the allowed trees. CAP_SYS_RESOURCE/CAP_SYS_ADMIN are dropped, so
-    RLIMIT_NPROC is enforced.
+
+def _untraversable_ancestor(path: str) -> tuple[str, str] | None:
+    """The first ancestor of ``path`` that others cannot enter (mode without o+x), with
+    its child on the way to ``path``; None if every ancestor can be entered."""
+    parts = Path(path).parts
+    for depth in range(1, len(parts) - 1):
+        folder = os.path.join(*parts[:depth + 1]) if depth else "/"
+        try:
+            mode = os.stat(folder).st_mode
+        except OSError:
+            return None
+        if not mode & stat.S_IXOTH:
+            return folder, os.path.join(folder, parts[depth + 1])
+    return None
+
+
+def isolate(visible: list[str], stage: str, hide: list[str] = ()) -> None:
+    """Put this process (root) in new mount, network and IPC namespaces.
+
+    * network: only a loopback interface that is down, so nothing at all can be reached
+      (not the grader's machine, not another kernel, not a Dask scheduler);
+    * ``/proc`` is mounted again with ``hidepid=2``: an unprivileged process sees only its
+      own processes, not the grader's command line or other kernels;
+    * folders that others cannot enter (a ``0700 /root`` holding the Python installation)
+      are covered by an empty tmpfs into which only the needed subfolders of
+      ``visible`` are bound, so the sandbox needs no capability to reach them.
+    * every folder of ``hide`` is covered by an empty read-only tmpfs.
+    ``stage`` is an empty folder used while moving mounts.
+    """
+    libc = _libc()
+    if libc.unshare(_CLONE_NEWNS | _CLONE_NEWNET | _CLONE_NEWIPC) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"unshare: {os.strerror(err)}")
+    _mount(libc, None, "/", None, _MS_REC | _MS_PRIVATE)
+    _mount(libc, "proc", "/proc", "proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, "hidepid=2")
+    if os.path.isdir("/dev/shm"):              # POSIX shared memory: a fresh one of its own
+        _mount(libc, "tmpfs", "/dev/shm", "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=1777,size=256m")
+    hidden: dict[str, set[str]] = {}
+    for path in visible:
+        found = _untraversable_ancestor(path)
+        if found:
+            hidden.setdefault(found[0], set()).add(found[1])
+    for folder, children in sorted(hidden.items()):
+        if any(folder.startswith(other + "/") for other in hidden):
+            continue
+        staged = []
+        for k, child in enumerate(sorted(children)):
+            if not os.path.isdir(child):
+                continue
+            target = os.path.join(stage, str(k))
+            os.mkdir(target)
+            _mount(libc, child, target, None, _MS_BIND | _MS_REC)
+            staged.append((target, child))
+        _mount(libc, "tmpfs", folder, "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=0755,size=64k")
+        for target, child in staged:
+            os.mkdir(child)
+            _mount(libc, target, child, None, _MS_MOVE)
+            os.rmdir(target)
+    for folder in hide:
+        if os.path.isdir(folder):
+            _mount(libc, "tmpfs", folder, "tmpfs", _MS_NOSUID | _MS_NODEV | _MS_RDONLY,
+                   "mode=0555,size=4k")
+
+
+# --------------------------------------------------------------------------- privileges
+
+_PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 24, 47, 4
+
+
+def drop_to_uid(uid: int) -> None:
+    """Become ``uid`` (no groups) for good, with no capability left.
+
+    The bounding set is emptied first (no exec can give a capability back; Landlock has
+    set no_new_privs as well), then the uids change, which clears the permitted,
+    effective and ambient sets. Without CAP_SYS_RESOURCE/CAP_SYS_ADMIN, RLIMIT_NPROC is
+    enforced; without CAP_DAC_READ_SEARCH/CAP_DAC_OVERRIDE file modes apply
+    (``/etc/shadow`` cannot be read).
     """
     libc = ctypes.CDLL(None, use_errno=True)
-    if keep_read_search:
-        libc.prctl(_PR_SET_KEEPCAPS, 1, 0, 0, 0)
+    libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    for cap in range(64):
+        if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            break                              # EINVAL past the last capability
+    libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)
-    if not keep_read_search:
-        return
-    header = _CapHeader(_CAP_VERSION_3, 0)
-    bit = 1 << _CAP_DAC_READ_SEARCH
-    data = (_CapData * 2)(_CapData(bit, bit, bit), _CapData(0, 0, 0))
-    if libc.capset(ctypes.byref(header), data) != 0:
-        return
-    libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_RAISE, _CAP_DAC_READ_SEARCH, 0, 0)
+
+
+def join_cgroups(folders: list[str]) -> None:
+    """Move this process into each cgroup folder (its children follow)."""
+    for folder in folders:
+        with open(os.path.join(folder, "cgroup.procs"), "w") as fh:
+            fh.write(str(os.getpid()))
 
 
 # --------------------------------------------------------------------------- wrapper
@@ -356,6 +456,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rw", action="append", default=[])
     parser.add_argument("--chdir", default=None)
     parser.add_argument("--env", action="append", default=[])
+    parser.add_argument("--cgroup", action="append", default=[])
+    parser.add_argument("--hide", action="append", default=[])
     parser.add_argument("cmd", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
@@ -365,6 +467,12 @@ def main(argv: list[str] | None = None) -> None:
         os.setsid()
     except PermissionError:
         pass                                 # already a session leader
+    join_cgroups(args.cgroup)
+    if args.uid is not None and is_root():
+        stage = os.path.join(args.rw[0], ".stage") if args.rw else tempfile.mkdtemp()
+        os.makedirs(stage, exist_ok=True)
+        isolate(args.ro + args.rw, stage, args.hide)
+        os.rmdir(stage)
     nproc = args.nproc if args.uid is not None else _user_process_count() + args.nproc
     _set(resource.RLIMIT_NPROC, nproc)
     _set(resource.RLIMIT_CPU, args.cpu)
@@ -373,9 +481,9 @@ def main(argv: list[str] | None = None) -> None:
     _set(resource.RLIMIT_CORE, 0)
     if args.chdir:
         os.chdir(args.chdir)
-    confined = landlock_restrict(args.ro, args.rw)
+    landlock_restrict(args.ro, args.rw)
     if args.uid is not None:
-        drop_to_uid(args.uid, keep_read_search=confined)
+        drop_to_uid(args.uid)
     env = dict(item.split("=", 1) for item in args.env)
     _set(resource.RLIMIT_AS, args.memory * MB)   # last: exec itself needs some room
     os.execve(cmd[0], cmd, env)
