@@ -88,10 +88,11 @@ class Question:
         """A graded question: no right/wrong feedback in the notebook (see ``mode``)."""
         return self.mode == "graded"
 
-    def check(self, value: Any, seed: int = 0, student: bool = False):
+    def check(self, value: Any, seed: int | None = None, student: bool = False):
         """Decide ``value`` and return an :class:`nnlib.check.Verdict`.
 
-        ``seed`` chooses the checker's evaluation points (a grader passes its own).
+        ``seed`` chooses the checker's evaluation points (None: the checker's default, 0,
+        unless the grading process has given the checker a secret default).
         ``student=True`` (``check_answer`` and the grader) also refuses answers that are
         not typed (see :meth:`refusal`); instructors' own checks pass SymPy objects.
 
@@ -145,8 +146,10 @@ class Question:
             verdict.feedback = f"{verdict.feedback} Hint: {hint}"
         return verdict
 
-    def _verdict(self, value: Any, seed: int = 0) -> Any:
+    def _verdict(self, value: Any, seed: int | None = None) -> Any:
         from nnlib import check as checker
+
+        seeded = {} if seed is None else {"seed": seed}  # None: leave the checker's default
 
         rtol = self.tolerance
         if self.kind == "steps":
@@ -157,13 +160,13 @@ class Question:
                     "not one string", f"not {what}"))
             return checker.check_steps(list(value), expected=self.expected,
                                        variables=self.variables, shapes=self.shapes,
-                                       subs=self.subs or {}, rtol=rtol, seed=seed,
+                                       subs=self.subs or {}, rtol=rtol, **seeded,
                                        start=self.start, min_steps=self.min_steps,
                                        plain_steps=self.plain_steps)
         if self.kind == "code":
             return self._check_code(value, checker, rtol)
         return checker.check(value, self.expected, variables=self.variables,
-                             shapes=self.shapes, rtol=rtol, seed=seed, digits=self.digits)
+                             shapes=self.shapes, rtol=rtol, digits=self.digits, **seeded)
 
     @property
     def tolerance(self) -> float:

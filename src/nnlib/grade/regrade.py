@@ -108,8 +108,8 @@ def _grade_one(q: Any, value: Any, limits: Limits, code_timeout: float,
         if q.kind == "code":
             correct, feedback = _check_code(q, value, limits, code_timeout, sandbox)
         else:
-            with budget:
-                verdict = q.check(value)
+            with budget:  # student=True: refuses answers that are not typed, as check_answer does
+                verdict = q.check(value, student=True)
             correct, feedback = bool(verdict.correct), str(getattr(verdict, "feedback", ""))
     except _NotAttempted:
         return ExerciseResult(q.id, 0.0, max_points, NOT_ATTEMPTED, "not attempted")
