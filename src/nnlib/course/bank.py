@@ -34,6 +34,16 @@ _FIELDS = {"kind", "prompt", "variable", "points", "expected", "variables", "sha
 #: ``practice``: instant right/wrong feedback, answer in the bank. ``graded``: the notebook
 #: only validates the form of the answer; the instructor's private bank grades it later.
 MODES = ("practice", "graded")
+#: Feedback for an answer that was not typed (the notebook's check and the grader say the same).
+SYMPY_REFUSED = ("This exercise asks for the derivation itself: type your result as a string "
+                 "(not a SymPy object, e.g. from sympy.diff).")
+
+
+def foreign_type_message(name: str) -> str:
+    """Feedback for an object of a user-defined type (a subclass of str, SymPy or numpy types)."""
+    return f"Your answer is an object of a type defined in your own code ({name}); write it as text."
+
+
 #: Diagnoses a question may attach a hint to (the checker's own, minus "not attempted").
 HINTABLE = ("sign", "factor", "transpose", "shape", "missing_term", "extra_term", "non-finite", "other")
 
@@ -128,15 +138,12 @@ class Question:
             return None
         name = foreign_type(value)
         if name:
-            return checker.Verdict(False, "unparsable", f"Your answer is an object of a type "
-                                   f"defined in your own code ({name}); write it as text.")
+            return checker.Verdict(False, "unparsable", foreign_type_message(name))
         items = value if isinstance(value, (list, tuple)) and self.kind == "steps" else [value]
         if not self.allow_sympy and self.kind in ("expr", "matrix", "steps"):
             import sympy as sp
             if any(isinstance(v, (sp.Basic, sp.MatrixBase)) and v.free_symbols for v in items):
-                return checker.Verdict(False, "unparsable", "This exercise asks for the "
-                                       "derivation itself: type your result as a string "
-                                       "(not a SymPy object, e.g. from sympy.diff).")
+                return checker.Verdict(False, "unparsable", SYMPY_REFUSED)
         return None
 
     def _with_hint(self, verdict: Any) -> Any:

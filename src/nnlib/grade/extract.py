@@ -21,12 +21,29 @@ import secrets
 
 MAX_ANSWER_BYTES = 2 * 1024 * 1024   # whole JSON payload
 MAX_VALUE_CHARS = 100_000            # one answer (function sources can be long)
+#: Prefix the extraction cell gives an answer that was not typed: ``NOT_TYPED + why + NUL + text``
+#: with ``why`` = ``sympy`` (a SymPy formula) or ``object:<type name>`` (a user-defined type).
+NOT_TYPED = "\x00nnlib-not-typed:"
 
 _CELL = r'''
 def _nnlib_grade_extract(names, mark, path):
     import inspect, json, types
     out = {}
     g = globals()
+
+    def not_typed(x):  # why an answer was not typed (the grader refuses it as check_answer does)
+        t = type(x)
+        if t in (str, int, float, bool, complex, list, tuple):
+            return None
+        module = (getattr(t, "__module__", "") or "").split(".")[0]
+        if module == "sympy":
+            return "sympy" if getattr(x, "free_symbols", None) else None
+        if module == "numpy":
+            return None
+        if isinstance(x, (str, int, float, complex)) or any(
+                (getattr(b, "__module__", "") or "").split(".")[0] in ("sympy", "numpy") for b in t.__mro__):
+            return "object:" + t.__name__
+        return None
 
     for name in names:
         if name not in g:
@@ -35,7 +52,10 @@ def _nnlib_grade_extract(names, mark, path):
         try:
             if v is None or v is Ellipsis:
                 continue
-            if isinstance(v, types.FunctionType):
+            why = next(filter(None, map(not_typed, v if type(v) in (list, tuple) else [v])), None)
+            if why:
+                out[name] = "\x00nnlib-not-typed:" + why + "\x00" + str(v)[:100000]
+            elif isinstance(v, types.FunctionType):
                 out[name] = _nnlib_bundle_source(v)
             elif isinstance(v, (types.MethodType, type)):
                 out[name] = inspect.getsource(v)

@@ -22,7 +22,10 @@ from typing import Any
 
 import numpy as np
 
+from nnlib.course.bank import SYMPY_REFUSED, foreign_type_message
+
 from .code_runner import CodeRunError, run_code
+from .extract import NOT_TYPED
 from .sandbox import Limits
 
 CORRECT, INCORRECT, NOT_ATTEMPTED, ERROR = "correct", "incorrect", "not attempted", "error"
@@ -104,6 +107,13 @@ def _grade_one(q: Any, value: Any, limits: Limits, code_timeout: float,
         return ExerciseResult(q.id, 0.0, max_points, ERROR,
                               f"{len(value)} steps: the grader checks at most "
                               f"{MAX_STEPS} steps per derivation")
+    if isinstance(value, str) and value.startswith(NOT_TYPED):
+        why, _, text = value[len(NOT_TYPED):].partition("\x00")
+        if why == "sympy" and getattr(q, "allow_sympy", False):
+            value = text
+        elif q.kind != "code":
+            message = SYMPY_REFUSED if why == "sympy" else foreign_type_message(why.partition(":")[2])
+            return ExerciseResult(q.id, 0.0, max_points, INCORRECT, message)
     try:
         if q.kind == "code":
             correct, feedback = _check_code(q, value, limits, code_timeout, sandbox)
