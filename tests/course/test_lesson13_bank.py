@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from _derivations import anchors, master_answer
+from _derivations import anchors
 from nnlib.course.bank import load_bank
 from nnlib.course.references import backward_ops as ref
 
@@ -20,22 +20,6 @@ S3 = "(exp(a) + exp(b) + exp(c))"
 def test_lesson13_has_the_planned_exercises():
     kinds = [q.kind for q in BANK.values()]
     assert len(BANK) == 19 and kinds.count("steps") == 8 and kinds.count("code") == 8, kinds
-
-
-@pytest.mark.parametrize("qid", [q for q, v in BANK.items() if v.kind != "code"])
-def test_master_answer_passes(qid):
-    q = BANK[qid]
-    answer = master_answer(STEM, q.variable)
-    verdict = q.check(answer)
-    assert verdict, f"{qid}: the master's answer {answer!r} is rejected: {verdict.feedback}"
-
-
-@pytest.mark.parametrize("qid", [q for q, v in BANK.items() if v.kind == "steps"])
-def test_every_derivation_is_anchored_and_the_master_respects_the_anchor(qid):
-    anchor = anchors(STEM).get(qid, {})
-    assert set(anchor) == {"start", "min_steps"}, f"{qid}: missing start/min_steps comment lines"
-    steps = master_answer(STEM, BANK[qid].variable)
-    assert steps[0] == anchor["start"] and len(steps) >= anchor["min_steps"] >= 2
 
 
 def _steps(qid, *rest):
