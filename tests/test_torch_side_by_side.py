@@ -2,7 +2,7 @@
 
 Both libraries compute the same sums; only the rounding (the order of the terms inside BLAS,
 FMA or not, the thread count) may differ. How far apart that lets two correct runs drift is
-measured on each problem itself, with nnlib.course.rounding: 8 copies of the network whose
+measured on each problem itself, with nnlib.course.rounding: 16 copies of the network whose
 dot products add their terms in other orders are trained on the same batches, and the bound is
 10 x their largest spread (never below 4 ulp of the compared value); see that module and
 lesson 11, section 6, for the derivation and why no useful worst-case bound exists.
@@ -92,8 +92,8 @@ def test_every_mirrored_activation_and_loss_trains_identically(torch, activation
 
 
 def _compare(make_net, loss, data, epochs, batch_size, lr, seed=0):
-    """side_by_side on a fresh net, and the bounds of the same training from 8 reordered nnlib runs."""
-    spread = reordering_spread(make_net(), loss, data.X_train, data.y_train, runs=8, epochs=epochs,
+    """side_by_side on a fresh net, and the bounds of the same training from 16 reordered nnlib runs."""
+    spread = reordering_spread(make_net(), loss, data.X_train, data.y_train, epochs=epochs,
                                batch_size=batch_size, lr=lr, rng=seed)
     metrics = [metric_of(loss, out, data.y_test)[0] for out in spread.outputs(data.X_test)]
     bounds = {"loss": agreement_bound(spread), "weights": weight_bound(spread),
@@ -107,7 +107,7 @@ def _assert_agree(result, n_steps, bounds, trains=True):
                 "metric": abs(result.nnlib_test - result.torch_test)}
     for what, value in measured.items():
         assert value <= bounds[what], (f"nnlib vs PyTorch: {what} gap {value:.3e} exceeds the bound {bounds[what]:.3e} "
-                                       "(10 x the spread of 8 reordered nnlib runs)")
+                                       "(10 x the spread of 16 reordered nnlib runs)")
     # training did something, so the agreement is not between two constants
     if trains:
         assert result.nnlib_losses[-10:].mean() < 0.5 * result.nnlib_losses[:10].mean()
