@@ -56,10 +56,10 @@ S1 = "sigma(w1*a0)"               # the inner unit
 E = "exp(theta2*h + b2)"          # e^z in 9.5
 
 WRONG = [
-    # 7.5, d/dz (sinh/cosh) = (cosh^2 - sinh^2)/cosh^2 = 1 - tanh^2
-    ("7.5", _steps("7.5", "(cosh(z)^2 + sinh(z)^2)/cosh(z)^2", "1 + tanh(z)^2")),   # quotient rule's minus lost
-    ("7.5", _steps("7.5", "(cosh(z)^2 - sinh(z)^2)/cosh(z)", "1/cosh(z)")),        # denominator not squared
-    ("7.5", _steps("7.5", "cosh(z)/cosh(z)", "1")),                                 # u v' term dropped
+    # 7.5, d/dz (1 + e^-z)^-1 = e^-z/(1 + e^-z)^2 = sigma (1 - sigma)
+    ("7.5", _steps("7.5", "-exp(-z)/(1 + exp(-z))^2", "-sigma(z)*(1 - sigma(z))")),   # inner -1 of -z lost
+    ("7.5", _steps("7.5", "exp(-z)/(1 + exp(-z))", "1 - sigma(z)")),                   # power -2 not applied
+    ("7.5", _steps("7.5", "exp(-z)/(1 + exp(-z))^2", "sigma(z)*sigma(z)")),             # e^-z/(1 + e^-z) read as sigma
     # 7.6, d/dz1 (-z1 + log(e^z1 + e^z2)) = -1 + e^z1/(e^z1 + e^z2)
     ("7.6", _steps("7.6", "d/dz1 (-z1 + log(exp(z1) + exp(z2)))", "1 - exp(z1)/(exp(z1) + exp(z2))")),  # sign
     ("7.6", _steps("7.6", "d/dz1 (-z1 + log(exp(z1) + exp(z2)))", "-1 + 1/(exp(z1) + exp(z2))")),  # inner e^z1 dropped
@@ -102,8 +102,8 @@ def test_typical_mistakes_are_rejected(qid, answer):
 
 
 def test_the_lessons_notation_is_accepted():
-    # sigma written out as 1/(1 + exp(-u)) (lesson 9's definition) and tanh' with the identity
+    # sigma written out as 1/(1 + exp(-u)) (the lessons' definition) in a derivation's last line
     assert BANK["9.4"].check(_steps("9.4", "-t*exp(-z)/(1 + exp(-z)) + (1 - t)*exp(z)/(1 + exp(z))",
                                     "-t*(1 - 1/(1 + exp(-z))) + (1 - t)/(1 + exp(-z))", "1/(1 + exp(-z)) - t"))
-    assert BANK["7.5"].check(_steps("7.5", "(cosh(z)^2 - sinh(z)^2)/cosh(z)^2", "1 - sinh(z)^2/cosh(z)^2",
-                                    "1 - tanh(z)**2"))
+    assert BANK["7.5"].check(_steps("7.5", "exp(-z)/(1 + exp(-z))^2",
+                                    "1/(1 + exp(-z))*(1 - 1/(1 + exp(-z)))"))
