@@ -282,3 +282,28 @@ def test_a_label_before_equals_is_not_part_of_the_answer():
     v = check_steps([f"L = {START}", "= (sigma(w*x + b) - c)*sigma(w*x + b)*(1 - sigma(w*x + b))*x",
                      "= -1/8"], **ANCHOR)
     assert v, v
+
+
+# Identities whose float64 evaluation breaks down far from order 1 (reported while writing
+# lessons 7 and 9): 1 - sigma(z) has no correct digit at z = 30, exp(-z)**2 overflows at
+# z = -398. The exact values at the disagreeing points decide, so these are equal ...
+FAR_FROM_ONE_EQUAL = [
+    ("-sigma(z)", "d/dz (log(1 - sigma(z)))"),
+    ("log(1 - sigma(z))", "log(sigma(-z))"),
+    ("1 - tanh(z)^2", "(-exp(z) + exp(-z))*(exp(z) - exp(-z))/(exp(z) + exp(-z))**2 + 1"),
+]
+# ... while a term that is really nonzero only out there is still found.
+FAR_FROM_ONE_WRONG = [
+    ("-sigma(z) + relu(abs(z) - 25)", "d/dz (log(1 - sigma(z)))"),
+    ("1 - tanh(z)^2 + relu(abs(z) - 100)", "(-exp(z) + exp(-z))*(exp(z) - exp(-z))/(exp(z) + exp(-z))**2 + 1"),
+]
+
+
+@pytest.mark.parametrize("answer, expected", FAR_FROM_ONE_EQUAL)
+def test_identities_that_lose_float_digits_far_from_one_are_accepted(answer, expected):
+    assert check(answer, expected), (answer, expected)
+
+
+@pytest.mark.parametrize("answer, expected", FAR_FROM_ONE_WRONG)
+def test_terms_nonzero_only_far_from_one_are_still_rejected(answer, expected):
+    assert not check(answer, expected), (answer, expected)
