@@ -2,36 +2,20 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from pathlib import Path
 
 from .bank import BankError
 from .build import BuildError
 from .release import ReleaseError, release
 from .roster import RosterError, read_roster
-from .variants import VariantError
-
-SECRET_ENV = "NNLIB_COURSE_SECRET"
-
-
-def read_secret(args: argparse.Namespace) -> str | None:
-    """The course secret from ``--secret``, ``--secret-file`` or ``NNLIB_COURSE_SECRET``."""
-    if getattr(args, "secret", None):
-        return args.secret
-    if getattr(args, "secret_file", None):
-        path = Path(args.secret_file)
-        if not path.is_file():
-            raise FileNotFoundError(f"--secret-file: no such file: {path}")
-        return path.read_text(encoding="utf-8").strip()
-    return os.environ.get(SECRET_ENV) or None
-
+from .variants import VariantError, read_secret
 
 def run_release(args: argparse.Namespace) -> int:
     """0: released and the scan is clean; 1: an answer was found in a shipped file; 2: error."""
     try:
         roster = read_roster(args.roster) if args.roster else None
-        result = release(args.bank, args.out, args.solutions, roster, read_secret(args))
+        result = release(args.bank, args.out, args.solutions, roster,
+                         read_secret(args.secret_file, args.secret))
     except (ReleaseError, BankError, BuildError, RosterError, VariantError,
             FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -32,7 +32,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
+import os
 import re
+from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
@@ -42,6 +44,23 @@ from .bank import Question
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
 #: Significant digits of a numeric expected answer computed from a template.
 DIGITS = 30
+
+
+#: Environment variable that may hold the course secret (instead of a file).
+SECRET_ENV = "NNLIB_COURSE_SECRET"
+
+
+def read_secret(secret_file: str | None = None, secret: str | None = None) -> str | None:
+    """The course secret: ``secret`` itself, else the text of ``secret_file``, else
+    ``NNLIB_COURSE_SECRET``, else None. Used by the release and by ``nnlib-grade``."""
+    if secret:
+        return secret
+    if secret_file:
+        path = Path(secret_file)
+        if not path.is_file():
+            raise FileNotFoundError(f"--secret-file: no such file: {path}")
+        return path.read_text(encoding="utf-8").strip()
+    return os.environ.get(SECRET_ENV) or None
 
 
 class VariantError(ValueError):

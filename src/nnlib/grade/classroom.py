@@ -3,23 +3,11 @@ and roster before grading; the similar-answer report and the LMS export after it
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
 
 from .job import write_atomic
-
-SECRET_ENV = "NNLIB_COURSE_SECRET"
-
-
-def read_secret(path: str | None) -> str | None:
-    """The course secret from a file, else from ``NNLIB_COURSE_SECRET``, else None."""
-    if path:
-        if not Path(path).is_file():
-            raise ValueError(f"--secret-file: no such file: {path}")
-        return Path(path).read_text(encoding="utf-8").strip()
-    return os.environ.get(SECRET_ENV) or None
 
 
 def prepare(bank: dict[str, Any], args: argparse.Namespace
@@ -29,6 +17,7 @@ def prepare(bank: dict[str, Any], args: argparse.Namespace
     Raises ValueError (a missing secret, a bad roster) before any notebook runs.
     """
     from nnlib.course.roster import read_roster
+    from nnlib.course.variants import read_secret
 
     from .personal import personaliser
 
