@@ -53,7 +53,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .. import Identity, Linear, MSELoss, ReLU, Sequential, SoftmaxCrossEntropyLoss, train
+from .. import Linear, MSELoss, ReLU, Sequential, SoftmaxCrossEntropyLoss, train
 
 __all__ = [
     "FUNCTION_ULPS", "SAFETY_FACTOR", "RUNS", "unit_roundoff", "gamma", "WorstCaseBound", "worst_case_bound",
@@ -99,14 +99,9 @@ class WorstCaseBound:
     unit_roundoff: float
     switchable: np.ndarray
 
-    @property
-    def max_loss_gap(self) -> float:
-        """max over steps of the bound on |L_a - L_b|."""
-        return float(np.max(self.loss_gap))
-
 
 def _layers(net: Sequential) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(W, b) in float64 per Linear layer; checks the net is Linear (ReLU|Identity Linear)*."""
+    """(W, b) in float64 per Linear layer; checks the net is Linear (ReLU Linear)*."""
     params, expect_linear = [], True
     for layer in net:
         if isinstance(layer, Linear):
@@ -114,9 +109,7 @@ def _layers(net: Sequential) -> list[tuple[np.ndarray, np.ndarray]]:
                 raise TypeError("worst_case_bound needs Linear layers with a bias, separated by ReLU")
             params.append((layer.weight.data.astype(np.float64), layer.bias.data.astype(np.float64)))
             expect_linear = False
-        elif isinstance(layer, (ReLU, Identity)) and not expect_linear:
-            if isinstance(layer, Identity):
-                raise TypeError("worst_case_bound supports ReLU between Linear layers, not Identity")
+        elif isinstance(layer, ReLU) and not expect_linear:
             expect_linear = True
         else:
             raise TypeError(f"worst_case_bound supports Linear and ReLU layers, got {layer!r}")
@@ -131,7 +124,8 @@ def _both(u_run: float, u_ref: float) -> float:
 
 
 def _ce_forward(Z: np.ndarray, dZ: np.ndarray, y: np.ndarray, u: float, u_ref: float):
-    """Loss, its gap bound, softmax S and the bound on |Delta S| for the mean cross-entropy."""
+    """The loss's gap bound, softmax S, the bound on |Delta S| and S's relative rounding, for the
+    mean cross-entropy."""
     m, C = Z.shape
     rows = np.arange(m)
     T = Z - Z.max(axis=1, keepdims=True)
@@ -151,7 +145,7 @@ def _ce_forward(Z: np.ndarray, dZ: np.ndarray, y: np.ndarray, u: float, u_ref: f
     gap = float(np.mean(delta)) + rounding(u) + rounding(u_ref)
     dS = S * np.expm1(delta)[:, None]
     rho = lambda v: gamma(C, v) + (4 * FUNCTION_ULPS + 1) * v + 2 * v * tmax  # relative error of S
-    return float(ce.mean()), gap, S, dS, rho(u) + rho(u_ref)
+    return gap, S, dS, rho(u) + rho(u_ref)
 
 
 def worst_case_bound(
@@ -215,7 +209,7 @@ def _worst_case(net: Sequential, loss: Any, X: np.ndarray, Y: np.ndarray, batche
         m = len(idx)
         if isinstance(loss, SoftmaxCrossEntropyLoss):
             y = Y[idx].astype(int)
-            _, gap, S, dS, rho = _ce_forward(Z, dZ, y, u, u_ref)
+            gap, S, dS, rho = _ce_forward(Z, dZ, y, u, u_ref)
             T = np.zeros_like(S)
             T[np.arange(m), y] = 1.0
             G = (S - T) / m
