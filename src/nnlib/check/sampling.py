@@ -233,14 +233,11 @@ def _defined_bases(env: dict, exprs, candidates: np.ndarray) -> np.ndarray:
     return good if len(good) else candidates[:BASES_PER_ROOT]
 
 
-def _breakpoint_block(env: dict, kinks, k: int, exprs=()) -> dict | None:
+def _breakpoint_block(env: dict, kinks, bases: np.ndarray) -> dict | None:
     """Points on both sides of every breakpoint found (copies of base points, one variable moved)."""
     scalars = [s for s in env if isinstance(s, sp.Symbol)]
     pieces = []
     count = 0
-    first = np.arange(min(k, env_size(env, k)))
-    positive = np.arange(env_size(env, k) - BASES_PER_ROOT, env_size(env, k))  # see sample_env
-    bases = np.unique(np.concatenate([_defined_bases(env, exprs, first), _defined_bases(env, exprs, positive)]))
     deadline = time.perf_counter() + SEARCH_SECONDS
     for g in kinks[:MAX_KINKS]:
         if time.perf_counter() > deadline:
@@ -437,8 +434,11 @@ def sample_env(symbols, k: int, seed: int, positive: bool = False, exprs=()) -> 
     if kinks:
         # positive copies of the first base points: a breakpoint moved from one of them keeps
         # products and quotients of the other variables positive (sqrt(F*u/M) stays defined)
+        n = env_size(env, k)
         env = _append(env, {s: np.abs(v[:BASES_PER_ROOT]) for s, v in env.items()}, BASES_PER_ROOT)
-        block = _breakpoint_block(env, kinks, k, exprs)
+        bases = np.unique(np.concatenate([_defined_bases(env, exprs, np.arange(min(k, n))),
+                                          _defined_bases(env, exprs, np.arange(n, n + BASES_PER_ROOT))]))
+        block = _breakpoint_block(env, kinks, bases)
         if block is not None:
             env = {s: np.concatenate([env[s], block[s]]) for s in env}
     probes = _matrix_probes(*exprs) if len(scalars) < len(symbols) else []
