@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from _derivations import anchors
+from _derivations import from_start
 from nnlib.course.bank import load_bank
 from nnlib.course.references import backward_ops as ref
 
@@ -22,38 +22,35 @@ def test_lesson13_has_the_planned_exercises():
     assert len(BANK) == 19 and kinds.count("steps") == 8 and kinds.count("code") == 8, kinds
 
 
-def _steps(qid, *rest):
-    return [anchors(STEM)[qid]["start"], *rest]
-
 
 WRONG = [
-    ("13.1", _steps("13.1", "log(exp(m)*(exp(a - m) + exp(b - m)))", "m*log(exp(a - m) + exp(b - m))")),
-    ("13.1", _steps("13.1", "-m + log(exp(a - m) + exp(b - m))")),        # sign of the shift
-    ("13.1", _steps("13.1", "m + log(exp(a) + exp(b))")),                  # shift added, not taken out
+    ("13.1", from_start("13.1", "log(exp(m)*(exp(a - m) + exp(b - m)))", "m*log(exp(a - m) + exp(b - m))")),
+    ("13.1", from_start("13.1", "-m + log(exp(a - m) + exp(b - m))")),        # sign of the shift
+    ("13.1", from_start("13.1", "m + log(exp(a) + exp(b))")),                  # shift added, not taken out
     ("13.3", "100"), ("13.3", "log(10)/100"), ("13.3", "-100*log(10)"),
     ("13.4", "-1e120"),                                                     # the unclipped -1/s
     ("13.4", "1"),
-    ("13.5", _steps("13.5", f"exp(a)*exp(b)/{S3}^2")),                      # sign flip
-    ("13.5", _steps("13.5", f"-exp(a)*exp(b)/{S3}")),                       # dropped square
-    ("13.5", _steps("13.5", f"exp(a)/{S3}*(1 - exp(a)/{S3})")),              # the diagonal entry
-    ("13.6", _steps("13.6", "hadamard(s, g) + s @ s.T @ g")),               # sign flip
-    ("13.6", _steps("13.6", "hadamard(s, g)")),                             # missing term
-    ("13.6", _steps("13.6", "hadamard(s, g) - s.T @ s @ g")),               # transpose misplaced
-    ("13.6", _steps("13.6", "g - s @ s.T @ g")),                            # diag(s) dropped
-    ("13.8", _steps("13.8", f"1/{S3}")),                                    # forgot the inner derivative
-    ("13.8", _steps("13.8", f"-exp(a)/{S3}")),
-    ("13.10", _steps("13.10", "(w*x - y)*x + lambda*w/2")),                    # dropped factor
-    ("13.10", _steps("13.10", "(w*x - y)*x - lambda*w")),                      # sign flip
-    ("13.10", _steps("13.10", "(w*x - y)*x + lambda*(w + v)")),                # extra term
-    ("13.10", _steps("13.10", "(w*x - y) + lambda*w")),                        # inner derivative dropped
-    ("13.12", _steps("13.12", "(1 - tanh(w*x + b)^2)*w")),                  # skip path dropped
-    ("13.12", _steps("13.12", "1 + (1 - tanh(w*x + b))*w")),
-    ("13.12", _steps("13.12", "1 - (1 - tanh(w*x + b)^2)*w")),
-    ("13.14", _steps("13.14", "g1")),                                       # mean path dropped
-    ("13.14", _steps("13.14", "g1 - (g1 + g2 + g3)")),                      # dropped 1/3
-    ("13.14", _steps("13.14", "g1 + (g1 + g2 + g3)/3")),
-    ("13.16", _steps("13.16", "u2*v1")),                                    # transposed index
-    ("13.16", _steps("13.16", "u1*v2 + u2*v1")),
+    ("13.5", from_start("13.5", f"exp(a)*exp(b)/{S3}^2")),                      # sign flip
+    ("13.5", from_start("13.5", f"-exp(a)*exp(b)/{S3}")),                       # dropped square
+    ("13.5", from_start("13.5", f"exp(a)/{S3}*(1 - exp(a)/{S3})")),              # the diagonal entry
+    ("13.6", from_start("13.6", "hadamard(s, g) + s @ s.T @ g")),               # sign flip
+    ("13.6", from_start("13.6", "hadamard(s, g)")),                             # missing term
+    ("13.6", from_start("13.6", "hadamard(s, g) - s.T @ s @ g")),               # transpose misplaced
+    ("13.6", from_start("13.6", "g - s @ s.T @ g")),                            # diag(s) dropped
+    ("13.8", from_start("13.8", f"1/{S3}")),                                    # forgot the inner derivative
+    ("13.8", from_start("13.8", f"-exp(a)/{S3}")),
+    ("13.10", from_start("13.10", "(w*x - y)*x + lambda*w/2")),                    # dropped factor
+    ("13.10", from_start("13.10", "(w*x - y)*x - lambda*w")),                      # sign flip
+    ("13.10", from_start("13.10", "(w*x - y)*x + lambda*(w + v)")),                # extra term
+    ("13.10", from_start("13.10", "(w*x - y) + lambda*w")),                        # inner derivative dropped
+    ("13.12", from_start("13.12", "(1 - tanh(w*x + b)^2)*w")),                  # skip path dropped
+    ("13.12", from_start("13.12", "1 + (1 - tanh(w*x + b))*w")),
+    ("13.12", from_start("13.12", "1 - (1 - tanh(w*x + b)^2)*w")),
+    ("13.14", from_start("13.14", "g1")),                                       # mean path dropped
+    ("13.14", from_start("13.14", "g1 - (g1 + g2 + g3)")),                      # dropped 1/3
+    ("13.14", from_start("13.14", "g1 + (g1 + g2 + g3)/3")),
+    ("13.16", from_start("13.16", "u2*v1")),                                    # transposed index
+    ("13.16", from_start("13.16", "u1*v2 + u2*v1")),
     ("13.17", "v @ u.T"), ("13.17", "u.T @ v"), ("13.17", "-u @ v.T"), ("13.17", "2*u @ v.T"),
 ]
 
@@ -67,9 +64,9 @@ def test_typical_mistakes_are_rejected(qid, answer):
 def test_equivalent_rewrites_are_accepted():
     assert BANK["13.3"].check("230.26")                                    # 5 significant digits
     assert BANK["13.3"].check("100*ln(10)")
-    assert BANK["13.6"].check(_steps("13.6", "transpose(diag(s)) @ g - transpose(s @ s.T) @ g", "hadamard(s, g) - s @ (s.T @ g)"))
+    assert BANK["13.6"].check(from_start("13.6", "transpose(diag(s)) @ g - transpose(s @ s.T) @ g", "hadamard(s, g) - s @ (s.T @ g)"))
     assert BANK["13.17"].check("transpose(v @ u.T)")
-    assert BANK["13.8"].check(_steps("13.8", f"1/{S3} * exp(a)", f"exp(a)/{S3}"))
+    assert BANK["13.8"].check(from_start("13.8", f"1/{S3} * exp(a)", f"exp(a)/{S3}"))
 
 
 # ------------------------------------------------------------------ code questions: wrong code
@@ -116,10 +113,10 @@ def test_reference_passes_its_own_question(qid):
 
 
 @pytest.mark.parametrize("qid, answer, diagnosis", [
-    ("13.6", _steps("13.6", "hadamard(s, g)"), "missing_term"),
-    ("13.10", _steps("13.10", "(w*x - y)*x"), "missing_term"),
-    ("13.12", _steps("13.12", "(1 - tanh(w*x + b)^2)*w"), "missing_term"),
-    ("13.14", _steps("13.14", "g1"), "other"),
+    ("13.6", from_start("13.6", "hadamard(s, g)"), "missing_term"),
+    ("13.10", from_start("13.10", "(w*x - y)*x"), "missing_term"),
+    ("13.12", from_start("13.12", "(1 - tanh(w*x + b)^2)*w"), "missing_term"),
+    ("13.14", from_start("13.14", "g1"), "other"),
     ("13.17", "v @ u.T", "transpose"),
 ])
 def test_hints_appear_for_their_mistake(qid, answer, diagnosis):

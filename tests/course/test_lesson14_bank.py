@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from _derivations import anchors
+from _derivations import from_start
 from nnlib.course.bank import load_bank
 from nnlib.course.descent import descent_path, quadratic, steps_to_reach
 from nnlib.course.references.momentum import (decayed_sgd_cases, decayed_sgd_step, momentum_path,
@@ -25,31 +25,28 @@ def test_lesson14_has_the_planned_exercises():
     assert len(BANK) == 15 and kinds.count("steps") == 6 and kinds.count("code") == 2, kinds
 
 
-def _steps(qid, *rest):
-    return [anchors(STEM)[qid]["start"], *rest]
-
 
 WRONG = [
-    ("14.1", _steps("14.1", "a*w1 + 2*b*w2")),                       # dropped the 1/2
-    ("14.1", _steps("14.1", "a*w1")),                                # missing the cross term
-    ("14.1", _steps("14.1", "a*w1 + b*w2 + c*w2")),
-    ("14.2", _steps("14.2", "(a - b - l)*(a - b + l)")),
-    ("14.2", _steps("14.2", "(a - l)^2 + b^2")),                     # sign flip
+    ("14.1", from_start("14.1", "a*w1 + 2*b*w2")),                       # dropped the 1/2
+    ("14.1", from_start("14.1", "a*w1")),                                # missing the cross term
+    ("14.1", from_start("14.1", "a*w1 + b*w2 + c*w2")),
+    ("14.2", from_start("14.2", "(a - b - l)*(a - b + l)")),
+    ("14.2", from_start("14.2", "(a - l)^2 + b^2")),                     # sign flip
     ("14.3", "2/5"), ("14.3", "2"), ("14.3", "1/10"),                # 2/lambda_min, 2/1, 1/lambda_max
     ("14.4", "1/10"), ("14.4", "9"),
-    ("14.5", _steps("14.5", "(1 + eta*lambda)*u")),                     # sign flip
-    ("14.5", _steps("14.5", "(1 - eta*lambda/2)*u")),                   # dropped factor
+    ("14.5", from_start("14.5", "(1 + eta*lambda)*u")),                     # sign flip
+    ("14.5", from_start("14.5", "(1 - eta*lambda/2)*u")),                   # dropped factor
     ("14.6", "2/11"), ("14.6", "-9/11"), ("14.6", "1"),
-    ("14.7", _steps("14.7", "g*(1 + beta + beta^2 + beta^3)", "g*(1 - beta^3)/(1 - beta)")),   # off by one
-    ("14.7", _steps("14.7", "g*(1 + beta + beta^2 + beta^3)", "g/(1 - beta)")),                # the limit
-    ("14.7", _steps("14.7", "g*(1 + beta)^3")),
+    ("14.7", from_start("14.7", "g*(1 + beta + beta^2 + beta^3)", "g*(1 - beta^3)/(1 - beta)")),   # off by one
+    ("14.7", from_start("14.7", "g*(1 + beta + beta^2 + beta^3)", "g/(1 - beta)")),                # the limit
+    ("14.7", from_start("14.7", "g*(1 + beta)^3")),
     ("14.8", "eta/(1 + beta)"), ("14.8", "eta*(1 - beta)"), ("14.8", "eta*beta/(1 - beta)"), ("14.8", "eta"),
-    ("14.12", _steps("14.12", "w - eta*(a*(w - c) - lambda*w)")),        # sign of the decay
-    ("14.12", _steps("14.12", "w - eta*(a*(w - c) + lambda*w/2)")),      # dropped factor
-    ("14.12", _steps("14.12", "w - eta*a*(w - c)")),                  # penalty forgotten
-    ("14.10", _steps("14.10", "2*(1 + beta) + eta*lambda")),         # sign flip
-    ("14.10", _steps("14.10", "2 - eta*lambda")),                     # dropped the beta terms
-    ("14.10", _steps("14.10", "eta*lambda")),                         # that is p(1)
+    ("14.12", from_start("14.12", "w - eta*(a*(w - c) - lambda*w)")),        # sign of the decay
+    ("14.12", from_start("14.12", "w - eta*(a*(w - c) + lambda*w/2)")),      # dropped factor
+    ("14.12", from_start("14.12", "w - eta*a*(w - c)")),                  # penalty forgotten
+    ("14.10", from_start("14.10", "2*(1 + beta) + eta*lambda")),         # sign flip
+    ("14.10", from_start("14.10", "2 - eta*lambda")),                     # dropped the beta terms
+    ("14.10", from_start("14.10", "eta*lambda")),                         # that is p(1)
     ("14.11", "2/lambda"), ("14.11", "2*(1 - beta)/lambda"), ("14.11", "(1 + beta)/lambda"),
     ("14.15", "20"), ("14.15", "200"), ("14.15", "1"),             # |factor| = 1 at N = 20 does not converge
     ("14.14", "c"), ("14.14", "a*c/(a - lambda)"), ("14.14", "c/(a + lambda)"), ("14.14", "a*c/lambda"),
@@ -148,7 +145,7 @@ def test_steps_to_reach_and_bad_input():
 
 
 @pytest.mark.parametrize("qid, answer, diagnosis", [
-    ("14.12", _steps("14.12", "w - eta*a*(w - c)"), "missing_term"),
+    ("14.12", from_start("14.12", "w - eta*a*(w - c)"), "missing_term"),
     ("14.14", "c", "missing_term"),
 ])
 def test_hints_appear_for_their_mistake(qid, answer, diagnosis):
