@@ -1,4 +1,4 @@
-"""Shared helpers for the tests of lessons 12-14 (not a test module itself).
+"""Shared helpers for the derivation tests of lessons 2-14 (not a test module itself).
 
 * ``from_start(qid, *steps)`` is a derivation that begins with the question's ``start``.
 * ``assert_master_derivation(qid, stem)`` checks a master's derivation against its question.
